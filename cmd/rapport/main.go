@@ -1,0 +1,257 @@
+// Command rapport runs a Rapport site: a self-hosted professional network,
+// with its web UI and JSON API, on SQLite or PostgreSQL.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rapportnet/rapport/mail"
+	"github.com/rapportnet/rapport/service"
+	"github.com/rapportnet/rapport/store"
+	"github.com/rapportnet/rapport/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "rapport:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Rapport is a self-hosted professional network.
+
+Usage:
+  rapport serve [flags]     start the web UI and JSON API
+  rapport migrate [flags]   apply database migrations and exit
+  rapport version           print the version
+  rapport help              print this help
+
+Flags (each with an environment variable as fallback):
+  --addr      RAPPORT_ADDR      address to listen on (default localhost:8080)
+  --data      RAPPORT_DATA      folder for the SQLite file, uploads and the mail outbox (default ./rapport-data)
+  --db        RAPPORT_DB        database: empty for SQLite in --data, or a postgres:// URL
+  --base-url  RAPPORT_BASE_URL  the site's public address, for links in mail; https makes cookies Secure
+  --smtp-url  RAPPORT_SMTP_URL  smtp://user:password@host:port to send mail; empty writes .eml files to --data/outbox
+  --mail-from RAPPORT_MAIL_FROM the From address of the site's mail
+  --log-level RAPPORT_LOG_LEVEL debug, info, warn or error (default info)
+`
+
+// Config is what the flags and the environment say.
+type Config struct {
+	Addr     string
+	Data     string
+	DB       string
+	BaseURL  string
+	SMTPURL  string
+	MailFrom string
+	LogLevel string
+}
+
+// run is the whole program; main only calls it, and tests call it too.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		cfg, err := parseFlags(cmd, rest, stderr, getenv)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stdout, stderr, nil)
+	case "migrate":
+		cfg, err := parseFlags(cmd, rest, stderr, getenv)
+		if err != nil {
+			return err
+		}
+		return migrate(ctx, cfg, stdout)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "rapport", version())
+		return nil
+	case "help", "--help", "-h", "-help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func parseFlags(name string, args []string, stderr io.Writer, getenv func(string) string) (Config, error) {
+	env := func(key, def string) string {
+		if v := getenv(key); v != "" {
+			return v
+		}
+		return def
+	}
+	var cfg Config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", env("RAPPORT_ADDR", "localhost:8080"), "address to listen on")
+	fs.StringVar(&cfg.Data, "data", env("RAPPORT_DATA", "rapport-data"), "folder for the SQLite file, uploads and the mail outbox")
+	fs.StringVar(&cfg.DB, "db", env("RAPPORT_DB", ""), "database: empty for SQLite in --data, or a postgres:// URL")
+	fs.StringVar(&cfg.BaseURL, "base-url", env("RAPPORT_BASE_URL", ""), "the site's public address")
+	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("RAPPORT_SMTP_URL", ""), "smtp://user:password@host:port")
+	fs.StringVar(&cfg.MailFrom, "mail-from", env("RAPPORT_MAIL_FROM", "Rapport <no-reply@localhost>"), "From address of the site's mail")
+	fs.StringVar(&cfg.LogLevel, "log-level", env("RAPPORT_LOG_LEVEL", "info"), "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	} else if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	if cfg.DB == "" {
+		cfg.DB = filepath.Join(cfg.Data, "rapport.db")
+	} else if !strings.HasPrefix(cfg.DB, "postgres://") && !strings.HasPrefix(cfg.DB, "postgresql://") {
+		return cfg, fmt.Errorf("--db: want a postgres:// URL, or nothing for SQLite in --data")
+	}
+	return cfg, nil
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DB, log)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
+	log, err := newLogger(io.Discard, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DB, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migration(s) to the %s database\n", n, db.Dialect())
+	return nil
+}
+
+// shutdownTimeout is how long in-flight requests get to finish at SIGTERM.
+const shutdownTimeout = 10 * time.Second
+
+// serve runs the site until ctx is done, then shuts down gracefully: stop
+// accepting, let in-flight requests finish within shutdownTimeout, close the
+// store. Logs go to stderr as JSON. When ready is not nil, the listening address is sent on it.
+func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan<- string) error {
+	log, err := newLogger(stderr, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	addr := ln.Addr().String()
+	baseURL := cfg.BaseURL
+	if baseURL == "" {
+		baseURL = "http://" + addr
+	}
+	sender, err := mail.New(cfg.SMTPURL, cfg.MailFrom, filepath.Join(cfg.Data, "outbox"))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	svcCfg := service.DefaultConfig()
+	svcCfg.BaseURL = strings.TrimRight(baseURL, "/")
+	svc := service.New(db, sender, svcCfg, log)
+	srv, err := web.NewServer(svc, db, web.Config{BaseURL: svcCfg.BaseURL, SessionMax: svcCfg.SessionMax}, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	db.Errors = srv.StoreError
+
+	httpServer := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("rapport is serving", "url", baseURL, "db", db.Dialect(), "version", version())
+	fmt.Fprintf(stdout, "Rapport is running at %s (press Ctrl+C to stop)\n", baseURL)
+	if ready != nil {
+		ready <- addr
+	}
+
+	errc := make(chan error, 1)
+	go func() { errc <- httpServer.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", shutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := httpServer.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// version is the module version the binary was built from, or "devel".
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	if v == "" || v == "(devel)" {
+		return "devel"
+	}
+	return v
+}

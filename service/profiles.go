@@ -1,0 +1,173 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/rapportnet/rapport"
+)
+
+// Profiles shows members' profiles and lets each member edit their own, and
+// only their own: every change acts on the caller's profile, so there is no
+// id by which one member could reach another's.
+type Profiles struct {
+	base
+}
+
+// Me returns the caller's account with their whole profile.
+// Returns EUNAUTHORIZED for an anonymous caller.
+func (s *Profiles) Me(ctx context.Context) (*rapport.Member, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.FindMemberByID(ctx, c.MemberID)
+}
+
+// Profile returns the profile at a handle as the caller may see it. Returns
+// ENOTFOUND when there is no such member or the account is suspended, and
+// EUNAUTHORIZED when the member shows their profile to signed-in members only
+// and the caller is anonymous.
+func (s *Profiles) Profile(ctx context.Context, handle string) (*rapport.Member, error) {
+	m, err := s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
+	if err != nil {
+		return nil, err
+	}
+	c := rapport.CallerFromContext(ctx)
+	if m.Status != rapport.StatusActive {
+		return nil, rapport.Errorf(rapport.ENOTFOUND, "Member not found.")
+	}
+	if m.Profile.Visibility == rapport.VisibilityMembers && c.Anonymous() {
+		return nil, rapport.Errorf(rapport.EUNAUTHORIZED, "%s shows their profile to signed-in members only. Sign in to see it.", m.DisplayName)
+	}
+	if c.MemberID != m.ID {
+		m.Email = "" // an address is the member's own until they choose to share it
+	}
+	return m, nil
+}
+
+// UpdateProfile changes the caller's name, headline, about, location and
+// visibility. Returns EINVALID naming the field at fault.
+func (s *Profiles) UpdateProfile(ctx context.Context, upd rapport.ProfileUpdate) (*rapport.Member, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := rapport.ValidateProfileUpdate(upd); err != nil {
+		return nil, err
+	}
+	if err := s.db.UpdateMember(ctx, c.MemberID, upd, s.now()); err != nil {
+		return nil, err
+	}
+	return s.db.FindMemberByID(ctx, c.MemberID)
+}
+
+// AddPosition adds a position to the caller's profile.
+// Returns EINVALID naming the field at fault.
+func (s *Profiles) AddPosition(ctx context.Context, p rapport.Position) (*rapport.Position, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p.ID, p.MemberID = 0, c.MemberID
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.db.CreatePosition(ctx, &p, s.now()); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// UpdatePosition replaces one of the caller's positions. Returns ENOTFOUND
+// when the caller has no position with this id, someone else's included.
+func (s *Profiles) UpdatePosition(ctx context.Context, id int64, p rapport.Position) (*rapport.Position, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p.ID, p.MemberID = id, c.MemberID
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.db.UpdatePosition(ctx, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// DeletePosition removes one of the caller's positions. Returns ENOTFOUND
+// when the caller has no position with this id.
+func (s *Profiles) DeletePosition(ctx context.Context, id int64) error {
+	c, err := member(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.DeletePosition(ctx, c.MemberID, id)
+}
+
+// AddEducation adds a school to the caller's profile.
+// Returns EINVALID naming the field at fault.
+func (s *Profiles) AddEducation(ctx context.Context, e rapport.Education) (*rapport.Education, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.ID, e.MemberID = 0, c.MemberID
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.db.CreateEducation(ctx, &e, s.now()); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// UpdateEducation replaces one of the caller's education entries. Returns
+// ENOTFOUND when the caller has no entry with this id.
+func (s *Profiles) UpdateEducation(ctx context.Context, id int64, e rapport.Education) (*rapport.Education, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.ID, e.MemberID = id, c.MemberID
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.db.UpdateEducation(ctx, &e); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// DeleteEducation removes one of the caller's education entries. Returns
+// ENOTFOUND when the caller has no entry with this id.
+func (s *Profiles) DeleteEducation(ctx context.Context, id int64) error {
+	c, err := member(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.DeleteEducation(ctx, c.MemberID, id)
+}
+
+// SetSkills replaces the caller's skills, deduplicated case-insensitively.
+// Returns EINVALID naming skills when there are too many or one is too long.
+func (s *Profiles) SetSkills(ctx context.Context, skills []string) ([]string, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	skills, err = rapport.NormalizeSkills(skills)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.ReplaceSkills(ctx, c.MemberID, skills); err != nil {
+		return nil, err
+	}
+	return skills, nil
+}
+
+// SplitSkills reads skills typed as one comma- or line-separated text.
+func SplitSkills(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == ';' })
+}

@@ -1,0 +1,112 @@
+// Package service holds Rapport's rules: who may do what, and what follows
+// from it. Every promise of the product lives here, in one place, between
+// the web layer that parses requests and the store that keeps the data.
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"log/slog"
+	"time"
+
+	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/mail"
+	"github.com/rapportnet/rapport/store"
+)
+
+// Config holds the settings of the rules that a site may change.
+type Config struct {
+	BaseURL             string        // the site's address, for links in mail
+	SessionIdle         time.Duration // a session unused this long ends
+	SessionMax          time.Duration // a session ends this long after sign-in, used or not
+	ResetTTL            time.Duration // how long a password-reset link works
+	LoginWindow         time.Duration // the window failed sign-ins are counted in
+	MaxAccountFailures  int           // failed sign-ins for one account within the window
+	MaxAddressFailures  int           // failed sign-ins from one network address within the window
+	MaxConcurrentHashes int           // password hashes computed at once (each takes 19 MiB)
+}
+
+// DefaultConfig returns the settings a site starts with.
+func DefaultConfig() Config {
+	return Config{
+		BaseURL:             "http://localhost:8080",
+		SessionIdle:         30 * 24 * time.Hour,
+		SessionMax:          365 * 24 * time.Hour,
+		ResetTTL:            time.Hour,
+		LoginWindow:         15 * time.Minute,
+		MaxAccountFailures:  10,
+		MaxAddressFailures:  30,
+		MaxConcurrentHashes: 4,
+	}
+}
+
+// Services bundles the services a site runs.
+type Services struct {
+	Accounts *Accounts
+	Profiles *Profiles
+}
+
+// New wires the services over one store.
+func New(db *store.DB, sender mail.Sender, cfg Config, log *slog.Logger) *Services {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxConcurrentHashes < 1 {
+		cfg.MaxConcurrentHashes = 1
+	}
+	base := base{db: db, now: time.Now, log: log}
+	return &Services{
+		Accounts: &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
+		Profiles: &Profiles{base: base},
+	}
+}
+
+// SetClock replaces the clock of every service; tests move time with it.
+func (s *Services) SetClock(now func() time.Time) {
+	s.Accounts.now = now
+	s.Profiles.now = now
+}
+
+// base is what every service has.
+type base struct {
+	db  *store.DB
+	now func() time.Time
+	log *slog.Logger
+}
+
+// member returns the signed-in caller. Returns EUNAUTHORIZED for an
+// anonymous one.
+func member(ctx context.Context) (rapport.Caller, error) {
+	c := rapport.CallerFromContext(ctx)
+	if c.Anonymous() {
+		return c, rapport.Errorf(rapport.EUNAUTHORIZED, "Sign in first.")
+	}
+	return c, nil
+}
+
+// Secret prefixes say what a token is, so that a leaked one is recognised
+// by secret scanners and by us.
+const (
+	sessionPrefix     = "rps_"
+	accessTokenPrefix = "rpat_"
+	resetPrefix       = "rpr_"
+)
+
+// newSecret returns a 256-bit random token with a prefix, and the SHA-256
+// hash under which it is stored.
+func newSecret(prefix string) (token, hash string) {
+	var b [32]byte
+	rand.Read(b[:]) // never fails; see crypto/rand
+	token = prefix + base64.RawURLEncoding.EncodeToString(b[:])
+	return token, hashSecret(token)
+}
+
+// hashSecret returns the hex SHA-256 of a token. A fast hash is right here:
+// the token has 256 bits of entropy, so there is nothing to guess.
+func hashSecret(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
