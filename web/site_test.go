@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -185,3 +186,13 @@ func (s *testSite) member(handle string) string {
 
 // testPassword passes the password policy for every test handle.
 const testPassword = "violet-harbour-quietly-87-lanterns"
+
+func strconvFormat(n int64) string { return strconv.FormatInt(n, 10) }
+
+// with returns the site as seen from another test, such as a parallel
+// subtest, so that its failures are reported there.
+func (s *testSite) with(t testing.TB) *testSite {
+	c := *s
+	c.t = t
+	return &c
+}

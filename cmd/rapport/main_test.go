@@ -1,0 +1,325 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rapportnet/rapport/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+const strongPassword = "violet-harbour-quietly-87-lanterns"
+
+// lockedBuffer is an io.Writer that a test can read while run writes to it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var urlLine = regexp.MustCompile(`Rapport is running at (http://\S+)`)
+
+// TestServeEndToEnd starts the whole program with run() on port 0, signs up
+// and in through the API, and shuts it down as SIGTERM would.
+func TestServeEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr lockedBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, &stdout, &stderr, func(string) string { return "" })
+	}()
+	base := waitForURL(t, &stdout, done)
+
+	for _, path := range []string{"/healthz", "/readyz", "/api/openapi.json", "/"} {
+		if status, body := get(t, base+path); status != 200 {
+			t.Fatalf("GET %s = %d %s", path, status, body)
+		}
+	}
+	if status, body := postJSON(t, base+"/api/v1/accounts", map[string]string{
+		"email": "ada@example.com", "handle": "ada", "display_name": "Ada", "password": "password123"}); status != 422 || !strings.Contains(body, `"field":"password"`) {
+		t.Fatalf("weak password: %d %s", status, body)
+	}
+	signUp(t, base, "ada")
+	status, body := postJSON(t, base+"/api/v1/sessions", map[string]string{"email": "ada@example.com", "password": strongPassword})
+	if status != 201 {
+		t.Fatalf("log in: %d %s", status, body)
+	}
+	var tok struct{ Token string }
+	json.Unmarshal([]byte(body), &tok)
+	req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("me: %d", resp.StatusCode)
+	}
+	if _, body := get(t, base+"/metrics"); !strings.Contains(body, `rapport_http_requests_total{route="POST /api/v1/accounts",status="201"} 1`) {
+		t.Fatalf("metrics lack the sign-up:\n%s", body)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rapport.db")); err != nil {
+		t.Fatalf("no SQLite file in the data folder: %v", err)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(15 * time.Second): // a deadline against hanging, not a measurement
+		t.Fatal("serve did not stop after its context was cancelled")
+	}
+	if strings.Contains(stderr.String(), strongPassword) || strings.Contains(stderr.String(), tok.Token) {
+		t.Fatal("a password or token is in the logs")
+	}
+}
+
+func TestCommands(t *testing.T) {
+	noEnv := func(string) string { return "" }
+	t.Run("Version", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"version"}, &out, io.Discard, noEnv); err != nil || !strings.HasPrefix(out.String(), "rapport ") {
+			t.Fatalf("version: %q %v", out.String(), err)
+		}
+	})
+	t.Run("Help", func(t *testing.T) {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"help"}, &out, io.Discard, noEnv); err != nil || !strings.Contains(out.String(), "rapport serve") {
+			t.Fatalf("help: %q %v", out.String(), err)
+		}
+	})
+	t.Run("Unknown", func(t *testing.T) {
+		if err := run(context.Background(), []string{"frobnicate"}, io.Discard, io.Discard, noEnv); err == nil {
+			t.Fatal("unknown command accepted")
+		}
+	})
+	t.Run("MigrateFromEnvironment", func(t *testing.T) {
+		dir := t.TempDir()
+		env := func(k string) string {
+			if k == "RAPPORT_DATA" {
+				return dir
+			}
+			return ""
+		}
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"migrate"}, &out, io.Discard, env); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "applied 1 migration") {
+			t.Fatalf("first migrate: %q", out.String())
+		}
+		out.Reset()
+		if err := run(context.Background(), []string{"migrate", "--data", dir}, &out, io.Discard, noEnv); err != nil || !strings.Contains(out.String(), "applied 0 migration") {
+			t.Fatalf("second migrate: %q %v", out.String(), err)
+		}
+	})
+	t.Run("FlagOverridesEnvironment", func(t *testing.T) {
+		env := func(k string) string {
+			if k == "RAPPORT_ADDR" {
+				return "127.0.0.1:1"
+			}
+			return ""
+		}
+		cfg, err := parseFlags("serve", []string{"--addr", "127.0.0.1:2"}, io.Discard, env)
+		if err != nil || cfg.Addr != "127.0.0.1:2" {
+			t.Fatalf("cfg = %+v, %v", cfg, err)
+		}
+		cfg, _ = parseFlags("serve", nil, io.Discard, env)
+		if cfg.Addr != "127.0.0.1:1" || cfg.DB != filepath.Join("rapport-data", "rapport.db") {
+			t.Fatalf("cfg = %+v", cfg)
+		}
+		if _, err := parseFlags("serve", []string{"--db", "mysql://x"}, io.Discard, env); err == nil {
+			t.Fatal("a mysql URL was accepted")
+		}
+	})
+}
+
+// TestKill9KeepsAcknowledgedWrites builds the binary, signs members up from
+// several clients, kills the server with SIGKILL while they are at it, and
+// checks after a restart that every sign-up answered 201 is there.
+func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the server; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "rapport")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	t.Run("sqlite", func(t *testing.T) {
+		dir := t.TempDir()
+		killAndCheck(t, bin, []string{"--data", dir}, 3)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		killAndCheck(t, bin, []string{"--data", t.TempDir(), "--db", pgtest.URL(t)}, 2)
+	})
+}
+
+func killAndCheck(t *testing.T, bin string, args []string, rounds int) {
+	var acknowledged []string
+	for round := 0; round < rounds; round++ {
+		cmd, base := startBinary(t, bin, args)
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		for c := 0; c < 4; c++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					handle := fmt.Sprintf("r%dc%dn%d", round, c, i)
+					status, _, err := tryPostJSON(base+"/api/v1/accounts", map[string]string{
+						"email": handle + "@example.com", "handle": handle, "display_name": handle, "password": strongPassword})
+					if err != nil {
+						return // the server is gone
+					}
+					if status == 201 {
+						mu.Lock()
+						acknowledged = append(acknowledged, handle)
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+		time.Sleep(time.Duration(300+round*200) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		close(stop)
+		wg.Wait()
+	}
+	if len(acknowledged) == 0 {
+		t.Fatal("no sign-up was acknowledged before the kills")
+	}
+	cmd, base := startBinary(t, bin, args)
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	missing := 0
+	for _, h := range acknowledged {
+		if status, _ := get(t, base+"/api/v1/members/"+h); status != 200 {
+			missing++
+			t.Errorf("acknowledged sign-up %s is gone after kill -9 (status %d)", h, status)
+		}
+	}
+	t.Logf("%d acknowledged sign-ups across %d kills, %d missing", len(acknowledged), rounds, missing)
+}
+
+// startBinary starts the built binary on a free port and returns its URL.
+func startBinary(t *testing.T, bin string, args []string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+	cmd.Env = append(os.Environ(), "RAPPORT_LOG_LEVEL=warn")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := urlLine.FindStringSubmatch(sc.Text()); m != nil {
+				urls <- m[1]
+			}
+		}
+	}()
+	select {
+	case u := <-urls:
+		return cmd, u
+	case <-time.After(30 * time.Second): // a deadline against hanging, not a measurement
+		cmd.Process.Kill()
+		t.Fatal("the server did not say where it listens")
+		return nil, ""
+	}
+}
+
+func waitForURL(t *testing.T, stdout *lockedBuffer, done <-chan error) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second) // against hanging only
+	for time.Now().Before(deadline) {
+		if m := urlLine.FindStringSubmatch(stdout.String()); m != nil {
+			return m[1]
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("run ended before serving: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatal("run did not print its URL")
+	return ""
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func tryPostJSON(url string, body any) (int, string, error) {
+	b, _ := json.Marshal(body)
+	resp, err := http.Post(url, "application/json", bytes.NewReader(b))
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out), err
+}
+
+func postJSON(t *testing.T, url string, body any) (int, string) {
+	t.Helper()
+	status, out, err := tryPostJSON(url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return status, out
+}
+
+func signUp(t *testing.T, base, handle string) {
+	t.Helper()
+	if status, body := postJSON(t, base+"/api/v1/accounts", map[string]string{
+		"email": handle + "@example.com", "handle": handle, "display_name": handle, "password": strongPassword}); status != 201 {
+		t.Fatalf("sign up %s: %d %s", handle, status, body)
+	}
+}

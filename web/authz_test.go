@@ -1,0 +1,291 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/rapportnet/rapport"
+)
+
+// Kinds of caller the authorization table knows so far.
+const (
+	anonymous = "anonymous" // no credentials
+	owner     = "owner"     // the member whose objects the path names
+	stranger  = "stranger"  // another member, not connected
+	ended     = "ended"     // a session that was logged out
+)
+
+// toLogin stands for "303 to the sign-in page": what a page that needs a
+// member answers an anonymous visitor.
+const toLogin = 1303
+
+// expect is one row of the authorization table: the answer each kind of
+// caller gets. Ended sessions answer like anonymous callers on pages, and
+// 401 on the API.
+type expect struct {
+	anonymous, owner, stranger int
+}
+
+var (
+	open     = expect{200, 200, 200}
+	api401   = func(ok int) expect { return expect{401, ok, ok} }
+	apiOwned = func(ok int) expect { return expect{401, ok, 404} }
+	page     = func(ok int) expect { return expect{toLogin, ok, ok} }
+	owned    = func(ok int) expect { return expect{toLogin, ok, 404} }
+)
+
+// authzTable lists every route of the route table. A route missing here
+// fails TestAuthorizationTable.
+var authzTable = map[string]expect{
+	"GET /healthz":          open,
+	"GET /readyz":           open,
+	"GET /metrics":          open,
+	"GET /static/":          open,
+	"GET /api/openapi.json": open,
+
+	"POST /api/v1/accounts":                {201, 201, 201},
+	"POST /api/v1/sessions":                {201, 201, 201},
+	"DELETE /api/v1/sessions/current":      api401(204),
+	"DELETE /api/v1/sessions":              api401(200),
+	"POST /api/v1/password-resets":         {202, 202, 202},
+	"POST /api/v1/password-resets/confirm": {404, 404, 404},
+
+	"GET /api/v1/me":                   api401(200),
+	"PATCH /api/v1/me/profile":         api401(200),
+	"GET /api/v1/me/positions":         api401(200),
+	"POST /api/v1/me/positions":        api401(201),
+	"PUT /api/v1/me/positions/{id}":    apiOwned(200),
+	"DELETE /api/v1/me/positions/{id}": apiOwned(204),
+	"GET /api/v1/me/education":         api401(200),
+	"POST /api/v1/me/education":        api401(201),
+	"PUT /api/v1/me/education/{id}":    apiOwned(200),
+	"DELETE /api/v1/me/education/{id}": apiOwned(204),
+	"GET /api/v1/me/skills":            api401(200),
+	"PUT /api/v1/me/skills":            api401(200),
+	"PUT /api/v1/me/password":          api401(204),
+	"PUT /api/v1/me/email":             api401(200),
+	"GET /api/v1/me/sessions":          api401(200),
+	"DELETE /api/v1/me/sessions/{id}":  apiOwned(204),
+	"GET /api/v1/me/tokens":            api401(200),
+	"POST /api/v1/me/tokens":           api401(201),
+	"DELETE /api/v1/me/tokens/{id}":    apiOwned(204),
+	"GET /api/v1/members/{handle}":     open,
+
+	"GET /{$}":                            open,
+	"GET /signup":                         open,
+	"POST /signup":                        {303, 303, 303},
+	"GET /login":                          open,
+	"POST /login":                         {303, 303, 303},
+	"POST /logout":                        page(303),
+	"GET /password/forgot":                open,
+	"POST /password/forgot":               {303, 303, 303},
+	"GET /password/reset/{token}":         open,
+	"POST /password/reset/{token}":        {404, 404, 404},
+	"GET /in/{handle}":                    open,
+	"GET /me":                             page(303),
+	"GET /me/edit":                        page(200),
+	"POST /me/profile":                    page(303),
+	"POST /me/positions":                  page(303),
+	"GET /me/positions/{id}/edit":         owned(200),
+	"POST /me/positions/{id}":             owned(303),
+	"POST /me/positions/{id}/delete":      owned(303),
+	"POST /me/education":                  page(303),
+	"GET /me/education/{id}/edit":         owned(200),
+	"POST /me/education/{id}":             owned(303),
+	"POST /me/education/{id}/delete":      owned(303),
+	"POST /me/skills":                     page(303),
+	"GET /settings":                       page(200),
+	"POST /settings/password":             page(303),
+	"POST /settings/email":                page(303),
+	"POST /settings/sessions/{id}/delete": owned(303),
+	"POST /settings/sessions/logout-all":  page(303),
+	"POST /settings/tokens":               page(200),
+	"POST /settings/tokens/{id}/delete":   owned(303),
+}
+
+// fixture is what one row is tried against: a fresh owner with one object
+// of each kind, so that a row that deletes or logs out leaves the others
+// untouched.
+type fixture struct {
+	handle, token       string
+	position, education int64
+	spareSession, pat   int64
+}
+
+var serial atomic.Int64
+
+func newFixture(t *testing.T, site *testSite) fixture {
+	t.Helper()
+	handle := fmt.Sprintf("member-%d", serial.Add(1))
+	f := fixture{handle: handle, token: site.member(handle)}
+	spare := site.logIn(handle)
+	ctx := rapport.NewContextWithCaller(context.Background(), mustAuth(t, site, spare))
+	p, err := site.Svc.Profiles.AddPosition(ctx, rapport.Position{Title: "Engineer", OrganizationName: "Acme", Start: rapport.Month{Year: 2020, Month: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := site.Svc.Profiles.AddEducation(ctx, rapport.Education{School: "INSA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, pat, err := site.Svc.Accounts.CreateAccessToken(ctx, "script")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.position, f.education, f.pat = p.ID, e.ID, pat.ID
+	f.spareSession = rapport.CallerFromContext(ctx).SessionID
+	return f
+}
+
+func mustAuth(t *testing.T, site *testSite, token string) rapport.Caller {
+	t.Helper()
+	c, err := site.Svc.Accounts.Authenticate(context.Background(), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// path fills a route pattern with the owner's objects.
+func (f fixture) path(pattern string) string {
+	_, p, _ := strings.Cut(pattern, " ")
+	p = strings.TrimSuffix(p, "{$}")
+	if strings.HasSuffix(p, "/static/") {
+		p += "style.css"
+	}
+	id := f.position
+	switch {
+	case strings.Contains(p, "/education/"):
+		id = f.education
+	case strings.Contains(p, "/sessions/"):
+		id = f.spareSession
+	case strings.Contains(p, "/tokens/"):
+		id = f.pat
+	}
+	return strings.NewReplacer("{id}", itoa(id), "{handle}", f.handle, "{token}", "rpr_unknown").Replace(p)
+}
+
+// body is a valid body for a route, unique where the route makes something.
+func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
+	n := serial.Add(1)
+	newAccount := map[string]any{"email": fmt.Sprintf("new-%d@example.com", n), "handle": fmt.Sprintf("new-%d", n), "display_name": "New", "password": testPassword}
+	login := map[string]any{"email": f.handle + "@example.com", "password": testPassword}
+	position := map[string]any{"title": "Lead", "organization_name": "Acme", "start": "2021-01"}
+	education := map[string]any{"school": "INSA", "degree": "MSc"}
+	switch pattern {
+	case "POST /api/v1/accounts", "POST /signup":
+		api = newAccount
+	case "POST /api/v1/sessions", "POST /login":
+		api = login
+	case "POST /api/v1/password-resets", "POST /password/forgot":
+		api = map[string]any{"email": f.handle + "@example.com"}
+	case "POST /api/v1/password-resets/confirm", "POST /password/reset/{token}":
+		api = map[string]any{"token": "rpr_unknown", "password": "granite-meadow-sings-softly-42"}
+	case "PATCH /api/v1/me/profile", "POST /me/profile":
+		api = map[string]any{"headline": "Engineer", "display_name": "Someone", "visibility": "public"}
+	case "POST /api/v1/me/positions", "PUT /api/v1/me/positions/{id}", "POST /me/positions", "POST /me/positions/{id}":
+		api = position
+	case "POST /api/v1/me/education", "PUT /api/v1/me/education/{id}", "POST /me/education", "POST /me/education/{id}":
+		api = education
+	case "PUT /api/v1/me/skills":
+		api = map[string]any{"skills": []string{"Go"}}
+	case "POST /me/skills":
+		api = map[string]any{"skills": "Go, SQL"}
+	case "PUT /api/v1/me/password", "POST /settings/password":
+		api = map[string]any{"current_password": testPassword, "new_password": "amber-lighthouse-whistles-at-dawn"}
+	case "PUT /api/v1/me/email", "POST /settings/email":
+		api = map[string]any{"email": fmt.Sprintf("changed%d@example.com", n), "password": testPassword}
+	case "POST /api/v1/me/tokens", "POST /settings/tokens":
+		api = map[string]any{"name": "script"}
+	}
+	if !strings.Contains(pattern, "/api/") && api != nil {
+		form = url.Values{}
+		for k, v := range api {
+			form.Set(k, fmt.Sprint(v))
+		}
+		if strings.Contains(pattern, "/positions") {
+			form.Set("current", "on")
+		}
+		return nil, form
+	}
+	return api, nil
+}
+
+// TestAuthorizationTable walks every route of the route table with every
+// kind of caller and checks the answer against authzTable.
+func TestAuthorizationTable(t *testing.T) {
+	site := newTestSite(t)
+	routes := site.Server.Routes()
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		key := rt.Method + " " + rt.Pattern
+		seen[key] = true
+		want, ok := authzTable[key]
+		if !ok {
+			t.Errorf("route %s has no row in the authorization table", key)
+			continue
+		}
+		t.Run(strings.ReplaceAll(key, "/", "_"), func(t *testing.T) {
+			t.Parallel()
+			site := site.with(t)
+			// The owner goes last: their request may delete the objects or
+			// end the session the others are tried against.
+			f := newFixture(t, site)
+			endedToken := site.logIn(f.handle)
+			site.api("DELETE", "/api/v1/sessions/current", endedToken, nil)
+			tokens := map[string]string{anonymous: "", stranger: site.member(fmt.Sprintf("stranger-%d", serial.Add(1))), ended: endedToken, owner: f.token}
+			for _, kind := range []string{anonymous, stranger, ended, owner} {
+				got := send(t, site, rt.API, rt.Method, f.path(key), tokens[kind], key, f)
+				expected := map[string]int{anonymous: want.anonymous, owner: want.owner, stranger: want.stranger, ended: want.anonymous}[kind]
+				if kind == ended && strings.HasPrefix(rt.Pattern, "/api/") {
+					expected = 401 // a bearer token that does not work is refused, whatever the route
+				}
+				if got != expected {
+					t.Errorf("%s as %s: got %d, want %d", key, kind, got, expected)
+				}
+			}
+		})
+	}
+	for key := range authzTable {
+		if !seen[key] {
+			t.Errorf("the authorization table names %s, which is not a route", key)
+		}
+	}
+}
+
+// send makes the request as the caller: a bearer token on the API, the
+// session cookie on pages. It returns the status, with toLogin for a
+// redirect to the sign-in page.
+func send(t *testing.T, site *testSite, api bool, method, path, token, key string, f fixture) int {
+	t.Helper()
+	jsonBody, form := f.body(key)
+	var r *response
+	if api || strings.HasPrefix(path, "/api/") {
+		var body any
+		if jsonBody != nil {
+			body = jsonBody
+		}
+		r = site.api(method, path, token, body)
+	} else {
+		var req *http.Request
+		if form != nil {
+			req, _ = http.NewRequest(method, site.URL+path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		} else {
+			req, _ = http.NewRequest(method, site.URL+path, nil)
+		}
+		if token != "" {
+			req.AddCookie(&http.Cookie{Name: "rapport_session", Value: token})
+		}
+		r = site.do(req, []byte(form.Encode()))
+	}
+	if r.Status == http.StatusSeeOther && strings.HasPrefix(r.Header.Get("Location"), "/login") {
+		return toLogin
+	}
+	return r.Status
+}

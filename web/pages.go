@@ -1,0 +1,585 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/service"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// pageNames are the pages the site renders; start-up fails when one is
+// missing or does not parse.
+var pageNames = []string{
+	"home", "signup", "login", "forgot", "reset", "profile", "profile_locked",
+	"edit", "position_edit", "education_edit", "settings", "error",
+}
+
+// pages holds the parsed templates, one set per page: the layout and the page.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+var templateFuncs = template.FuncMap{
+	"month": func(m rapport.Month) string {
+		return time.Month(m.Month).String()[:3] + " " + strconv.Itoa(m.Year)
+	},
+	"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
+	"day":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+	"join": strings.Join,
+	// blank is the data of an empty form.
+	"blank": func() *pageData { return &pageData{Errors: map[string]string{}, Values: map[string]string{}} },
+}
+
+func loadPages() (*pages, error) {
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, name := range pageNames {
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/fields.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("page %s: %w", name, err)
+		}
+		p.byName[name] = t
+	}
+	return p, nil
+}
+
+// pageData is what every page template gets; each page uses the fields it needs.
+type pageData struct {
+	Caller rapport.Caller
+	Title  string
+	Notice string
+
+	// Form is the form the errors and values are about, on pages with several.
+	Form   string
+	Error  string            // an error about the whole form
+	Errors map[string]string // errors by field name
+	Values map[string]string // what was typed, to fill the form again
+
+	Next      string
+	Member    *rapport.Member
+	Own       bool
+	Position  *rapport.Position
+	Education *rapport.Education
+	Sessions  []*rapport.Session
+	Tokens    []*rapport.AccessToken
+	NewToken  string
+	Token     string
+	Status    int
+	Message   string
+}
+
+// notices are the only texts a redirect can ask a page to show: chosen by
+// key, so a link cannot make the site say something else.
+var notices = map[string]string{
+	"welcome":  "Welcome to Rapport. Tell your network what you do.",
+	"saved":    "Saved.",
+	"deleted":  "Deleted.",
+	"password": "Your password is changed. Your other sessions have ended.",
+	"email":    "Your email address is changed.",
+	"ended":    "The session has ended.",
+	"everyw":   "You are logged out everywhere else.",
+	"revoked":  "The token is revoked.",
+	"reset":    "Your password is reset. Log in with it.",
+	"sent":     resetSentMessage,
+	"bye":      "You are logged out.",
+}
+
+func (s *Server) newPage(r *http.Request, title string) *pageData {
+	return &pageData{
+		Caller: rapport.CallerFromContext(r.Context()), Title: title,
+		Notice: notices[r.URL.Query().Get("notice")],
+		Errors: map[string]string{}, Values: map[string]string{},
+	}
+}
+
+// render writes a page. It renders into a buffer first so that a template
+// error becomes a clean 500 rather than half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, data *pageData) error {
+	var buf bytes.Buffer
+	if err := s.pages.byName[name].Execute(&buf, data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+	return nil
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	data := s.newPage(r, http.StatusText(status))
+	data.Status, data.Message = status, message
+	if err := s.render(w, status, "error", data); err != nil {
+		s.log.Error("render error page", "err", err)
+		http.Error(w, message, status)
+	}
+}
+
+// formError shows an input error on the form it came from: beside its field
+// when it names one, at the top otherwise. Errors that are not about the
+// input (not found, internal) go to the error page instead.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, data *pageData, err error) error {
+	code := rapport.ErrorCode(err)
+	field := rapport.ErrorField(err)
+	if code == rapport.EINTERNAL || (code == rapport.ENOTFOUND && field == "") {
+		return err
+	}
+	if field != "" {
+		data.Errors[field] = rapport.ErrorMessage(err)
+	} else {
+		data.Error = rapport.ErrorMessage(err)
+	}
+	var e *rapport.Error
+	if code == rapport.ERATELIMITED && errors.As(err, &e) {
+		w.Header().Set("Retry-After", retryAfterSeconds(e.RetryAfter))
+	}
+	return s.render(w, statusOf[code], name, data)
+}
+
+// formValues reads the named fields of a posted form, trimmed of nothing:
+// the service decides what spaces mean.
+func formValues(r *http.Request, names ...string) map[string]string {
+	out := map[string]string{}
+	for _, n := range names {
+		out[n] = r.PostFormValue(n)
+	}
+	return out
+}
+
+func redirect(w http.ResponseWriter, r *http.Request, path, notice string) error {
+	if notice != "" {
+		path += "?notice=" + notice
+	}
+	http.Redirect(w, r, path, http.StatusSeeOther)
+	return nil
+}
+
+// localPath keeps a ?next= target on this site.
+func localPath(next string) string {
+	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
+		return next
+	}
+	return "/me"
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, http.StatusOK, "home", s.newPage(r, "Rapport"))
+}
+
+func (s *Server) handleSignUpPage(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, http.StatusOK, "signup", s.newPage(r, "Sign up"))
+}
+
+func (s *Server) handleSignUp(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Sign up")
+	data.Values = formValues(r, "email", "handle", "display_name")
+	_, err := s.svc.Accounts.SignUp(r.Context(), service.SignUp{
+		Email: data.Values["email"], Handle: data.Values["handle"], DisplayName: data.Values["display_name"], Password: r.PostFormValue("password"),
+	})
+	if err != nil {
+		return s.formError(w, r, "signup", data, err)
+	}
+	token, _, err := s.svc.Accounts.LogIn(r.Context(), service.LogIn{Email: data.Values["email"], Password: r.PostFormValue("password"), IP: s.clientIP(r), UserAgent: r.UserAgent()})
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(w, token)
+	return redirect(w, r, "/me/edit", "welcome")
+}
+
+func (s *Server) handleLogInPage(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Log in")
+	data.Next = localPath(r.URL.Query().Get("next"))
+	return s.render(w, http.StatusOK, "login", data)
+}
+
+func (s *Server) handleLogIn(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Log in")
+	data.Values = formValues(r, "email")
+	data.Next = localPath(r.PostFormValue("next"))
+	token, _, err := s.svc.Accounts.LogIn(r.Context(), service.LogIn{Email: data.Values["email"], Password: r.PostFormValue("password"), IP: s.clientIP(r), UserAgent: r.UserAgent()})
+	if err != nil {
+		return s.formError(w, r, "login", data, err)
+	}
+	s.setSessionCookie(w, token)
+	return redirect(w, r, data.Next, "")
+}
+
+func (s *Server) handleLogOut(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.Accounts.LogOut(r.Context()); err != nil && rapport.ErrorCode(err) != rapport.ENOTFOUND {
+		return err
+	}
+	s.clearSessionCookie(w)
+	return redirect(w, r, "/", "bye")
+}
+
+func (s *Server) handleForgotPage(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, http.StatusOK, "forgot", s.newPage(r, "Forgotten password"))
+}
+
+func (s *Server) handleForgot(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Forgotten password")
+	data.Values = formValues(r, "email")
+	if err := s.svc.Accounts.RequestPasswordReset(r.Context(), data.Values["email"]); err != nil {
+		return s.formError(w, r, "forgot", data, err)
+	}
+	return redirect(w, r, "/password/forgot", "sent")
+}
+
+func (s *Server) handleResetPage(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Choose a new password")
+	data.Token = r.PathValue("token")
+	return s.render(w, http.StatusOK, "reset", data)
+}
+
+func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Choose a new password")
+	data.Token = r.PathValue("token")
+	if err := s.svc.Accounts.ResetPassword(r.Context(), data.Token, r.PostFormValue("password")); err != nil {
+		if rapport.ErrorField(err) == "token" {
+			return err // the link is spent: the error page says to ask for a new one
+		}
+		return s.formError(w, r, "reset", data, err)
+	}
+	return redirect(w, r, "/login", "reset")
+}
+
+func (s *Server) handleProfilePage(w http.ResponseWriter, r *http.Request) error {
+	m, err := s.svc.Profiles.Profile(r.Context(), r.PathValue("handle"))
+	if rapport.ErrorCode(err) == rapport.EUNAUTHORIZED {
+		data := s.newPage(r, "Sign in to see this profile")
+		data.Message, data.Next = rapport.ErrorMessage(err), r.URL.Path
+		return s.render(w, http.StatusUnauthorized, "profile_locked", data)
+	} else if err != nil {
+		return err
+	}
+	data := s.newPage(r, m.DisplayName)
+	data.Member, data.Own = m, data.Caller.MemberID == m.ID
+	return s.render(w, http.StatusOK, "profile", data)
+}
+
+func (s *Server) handleMyProfile(w http.ResponseWriter, r *http.Request) error {
+	return redirect(w, r, "/in/"+rapport.CallerFromContext(r.Context()).Handle, r.URL.Query().Get("notice"))
+}
+
+// editPage renders the edit page, with the errors of one of its forms.
+func (s *Server) editPage(w http.ResponseWriter, r *http.Request, data *pageData, err error) error {
+	m, meErr := s.svc.Profiles.Me(r.Context())
+	if meErr != nil {
+		return meErr
+	}
+	data.Member = m
+	if err != nil {
+		return s.formError(w, r, "edit", data, err)
+	}
+	return s.render(w, http.StatusOK, "edit", data)
+}
+
+func (s *Server) handleEditPage(w http.ResponseWriter, r *http.Request) error {
+	return s.editPage(w, r, s.newPage(r, "Edit profile"), nil)
+}
+
+func (s *Server) handleProfileSave(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Edit profile")
+	data.Form = "profile"
+	data.Values = formValues(r, "display_name", "headline", "about", "location", "visibility")
+	v := data.Values
+	upd := rapport.ProfileUpdate{DisplayName: ptr(v["display_name"]), Headline: ptr(v["headline"]), About: ptr(v["about"]),
+		Location: ptr(v["location"]), Visibility: ptr(v["visibility"])}
+	if _, err := s.svc.Profiles.UpdateProfile(r.Context(), upd); err != nil {
+		return s.editPage(w, r, data, err)
+	}
+	return redirect(w, r, "/me/edit", "saved")
+}
+
+func ptr(s string) *string { return &s }
+
+// formPosition reads a position form; "current" checked means no end.
+func formPosition(r *http.Request) (map[string]string, rapport.Position, error) {
+	v := formValues(r, "title", "organization_name", "location", "start", "end", "description", "current")
+	req := positionRequest{Title: v["title"], OrganizationName: v["organization_name"], Location: v["location"], Start: v["start"], Description: v["description"]}
+	if v["current"] == "" {
+		req.End = ptr(v["end"])
+		if v["end"] == "" {
+			return v, rapport.Position{}, rapport.FieldError("end", "Give the end month, or tick \"I currently work here\".")
+		}
+	}
+	p, err := req.position()
+	return v, p, err
+}
+
+func (s *Server) handlePositionAdd(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Edit profile")
+	data.Form = "position"
+	var p rapport.Position
+	var err error
+	if data.Values, p, err = formPosition(r); err == nil {
+		_, err = s.svc.Profiles.AddPosition(r.Context(), p)
+	}
+	if err != nil {
+		return s.editPage(w, r, data, err)
+	}
+	return redirect(w, r, "/me/edit", "saved")
+}
+
+// findOwn returns the caller's position or education entry with the path's id.
+func (s *Server) findOwn(r *http.Request) (*rapport.Member, int64, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	m, err := s.svc.Profiles.Me(r.Context())
+	return m, id, err
+}
+
+func (s *Server) positionPage(w http.ResponseWriter, r *http.Request, data *pageData, err error) error {
+	m, id, findErr := s.findOwn(r)
+	if findErr != nil {
+		return findErr
+	}
+	for i := range m.Profile.Positions {
+		if p := &m.Profile.Positions[i]; p.ID == id {
+			data.Position = p
+			if err != nil {
+				return s.formError(w, r, "position_edit", data, err)
+			}
+			data.Values = map[string]string{"title": p.Title, "organization_name": p.OrganizationName, "location": p.Location,
+				"start": p.Start.String(), "description": p.Description}
+			if p.End != nil {
+				data.Values["end"] = p.End.String()
+			} else {
+				data.Values["current"] = "on"
+			}
+			return s.render(w, http.StatusOK, "position_edit", data)
+		}
+	}
+	return rapport.Errorf(rapport.ENOTFOUND, "Position not found.")
+}
+
+func (s *Server) handlePositionEditPage(w http.ResponseWriter, r *http.Request) error {
+	return s.positionPage(w, r, s.newPage(r, "Edit position"), nil)
+}
+
+func (s *Server) handlePositionSave(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	data := s.newPage(r, "Edit position")
+	var p rapport.Position
+	if data.Values, p, err = formPosition(r); err == nil {
+		_, err = s.svc.Profiles.UpdatePosition(r.Context(), id, p)
+	}
+	if err != nil {
+		return s.positionPage(w, r, data, err)
+	}
+	return redirect(w, r, "/me/edit", "saved")
+}
+
+func (s *Server) handlePositionDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Profiles.DeletePosition(r.Context(), id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/me/edit", "deleted")
+}
+
+// formEducation reads an education form; empty years mean none.
+func formEducation(r *http.Request) (map[string]string, rapport.Education, error) {
+	v := formValues(r, "school", "degree", "field", "start_year", "end_year")
+	e := rapport.Education{School: v["school"], Degree: v["degree"], Field: v["field"]}
+	for _, y := range []struct {
+		field string
+		dest  *int
+	}{{"start_year", &e.StartYear}, {"end_year", &e.EndYear}} {
+		if s := strings.TrimSpace(v[y.field]); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return v, e, rapport.FieldError(y.field, "A year, such as 2015.")
+			}
+			*y.dest = n
+		}
+	}
+	return v, e, nil
+}
+
+func (s *Server) handleEducationAdd(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Edit profile")
+	data.Form = "education"
+	var e rapport.Education
+	var err error
+	if data.Values, e, err = formEducation(r); err == nil {
+		_, err = s.svc.Profiles.AddEducation(r.Context(), e)
+	}
+	if err != nil {
+		return s.editPage(w, r, data, err)
+	}
+	return redirect(w, r, "/me/edit", "saved")
+}
+
+func (s *Server) educationPage(w http.ResponseWriter, r *http.Request, data *pageData, err error) error {
+	m, id, findErr := s.findOwn(r)
+	if findErr != nil {
+		return findErr
+	}
+	for i := range m.Profile.Education {
+		if e := &m.Profile.Education[i]; e.ID == id {
+			data.Education = e
+			if err != nil {
+				return s.formError(w, r, "education_edit", data, err)
+			}
+			data.Values = map[string]string{"school": e.School, "degree": e.Degree, "field": e.Field}
+			if e.StartYear != 0 {
+				data.Values["start_year"] = strconv.Itoa(e.StartYear)
+			}
+			if e.EndYear != 0 {
+				data.Values["end_year"] = strconv.Itoa(e.EndYear)
+			}
+			return s.render(w, http.StatusOK, "education_edit", data)
+		}
+	}
+	return rapport.Errorf(rapport.ENOTFOUND, "Education entry not found.")
+}
+
+func (s *Server) handleEducationEditPage(w http.ResponseWriter, r *http.Request) error {
+	return s.educationPage(w, r, s.newPage(r, "Edit education"), nil)
+}
+
+func (s *Server) handleEducationSave(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	data := s.newPage(r, "Edit education")
+	var e rapport.Education
+	if data.Values, e, err = formEducation(r); err == nil {
+		_, err = s.svc.Profiles.UpdateEducation(r.Context(), id, e)
+	}
+	if err != nil {
+		return s.educationPage(w, r, data, err)
+	}
+	return redirect(w, r, "/me/edit", "saved")
+}
+
+func (s *Server) handleEducationDelete(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Profiles.DeleteEducation(r.Context(), id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/me/edit", "deleted")
+}
+
+func (s *Server) handleSkillsSave(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Edit profile")
+	data.Form = "skills"
+	data.Values = formValues(r, "skills")
+	if _, err := s.svc.Profiles.SetSkills(r.Context(), service.SplitSkills(data.Values["skills"])); err != nil {
+		return s.editPage(w, r, data, err)
+	}
+	return redirect(w, r, "/me/edit", "saved")
+}
+
+// settingsPage renders the settings, with the errors of one of its forms.
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, status int, data *pageData, err error) error {
+	var listErr error
+	if data.Member, listErr = s.svc.Profiles.Me(r.Context()); listErr != nil {
+		return listErr
+	}
+	if data.Sessions, listErr = s.svc.Accounts.Sessions(r.Context()); listErr != nil {
+		return listErr
+	}
+	if data.Tokens, listErr = s.svc.Accounts.AccessTokens(r.Context()); listErr != nil {
+		return listErr
+	}
+	if err != nil {
+		return s.formError(w, r, "settings", data, err)
+	}
+	return s.render(w, status, "settings", data)
+}
+
+func (s *Server) handleSettingsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.settingsPage(w, r, http.StatusOK, s.newPage(r, "Settings"), nil)
+}
+
+func (s *Server) handlePasswordSave(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Settings")
+	data.Form = "password"
+	if err := s.svc.Accounts.ChangePassword(r.Context(), r.PostFormValue("current_password"), r.PostFormValue("new_password")); err != nil {
+		return s.settingsPage(w, r, 0, data, err)
+	}
+	return redirect(w, r, "/settings", "password")
+}
+
+func (s *Server) handleEmailSave(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Settings")
+	data.Form = "email"
+	data.Values = formValues(r, "email")
+	if err := s.svc.Accounts.ChangeEmail(r.Context(), r.PostFormValue("password"), data.Values["email"]); err != nil {
+		return s.settingsPage(w, r, 0, data, err)
+	}
+	return redirect(w, r, "/settings", "email")
+}
+
+func (s *Server) handleSessionEnd(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Accounts.EndSession(r.Context(), id); err != nil {
+		return err
+	}
+	if id == rapport.CallerFromContext(r.Context()).SessionID {
+		s.clearSessionCookie(w)
+		return redirect(w, r, "/", "bye")
+	}
+	return redirect(w, r, "/settings", "ended")
+}
+
+func (s *Server) handleLogOutEverywhere(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.svc.Accounts.LogOutEverywhere(r.Context()); err != nil {
+		return err
+	}
+	s.clearSessionCookie(w)
+	return redirect(w, r, "/", "bye")
+}
+
+// handleTokenCreate shows the new token on the page it answers with, once:
+// it is stored only as a hash, so no later page can show it again.
+func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Settings")
+	data.Form = "token"
+	data.Values = formValues(r, "name")
+	secret, _, err := s.svc.Accounts.CreateAccessToken(r.Context(), data.Values["name"])
+	if err != nil {
+		return s.settingsPage(w, r, 0, data, err)
+	}
+	data.NewToken, data.Values = secret, map[string]string{}
+	return s.settingsPage(w, r, http.StatusOK, data, nil)
+}
+
+func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Accounts.RevokeAccessToken(r.Context(), id); err != nil {
+		return err
+	}
+	return redirect(w, r, "/settings", "revoked")
+}
