@@ -102,7 +102,14 @@ func (s *Server) wrap(rt route) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		api := rt.API || strings.HasPrefix(r.URL.Path, "/api/")
-		defer func() { s.metrics.observe(rt.Method+" "+rt.Pattern, rec.status, time.Since(start)) }()
+		name := strings.TrimSpace(rt.Method + " " + rt.Pattern)
+		defer func() {
+			d := time.Since(start)
+			s.metrics.observe(name, rec.status, d)
+			// The route, not the path: a path can hold a secret, such as a
+			// password-reset token.
+			s.log.Info("request", "route", name, "status", rec.status, "duration_ms", float64(d.Microseconds())/1000)
+		}()
 
 		r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
 		caller, err := s.authenticate(rec, r, api)
