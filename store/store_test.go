@@ -375,3 +375,33 @@ func TestLoginFailures(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkFindMemberByHandle reads a whole profile (member, positions,
+// education, skills) on each database.
+func BenchmarkFindMemberByHandle(b *testing.B) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		b.Run(name, func(b *testing.B) {
+			dsn := filepath.Join(b.TempDir(), "rapport.db")
+			if name == "postgres" {
+				dsn = pgtest.URL(b)
+			}
+			db := MustOpenStore(b, dsn)
+			ctx := context.Background()
+			m := mustCreateMember(b, db, "ada")
+			for i := 0; i < 5; i++ {
+				p := &rapport.Position{MemberID: m.ID, Title: "Engineer", OrganizationName: "Acme", Start: rapport.Month{Year: 2010 + i, Month: 1}}
+				if err := db.CreatePosition(ctx, p, t0); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := db.ReplaceSkills(ctx, m.ID, []string{"Go", "SQL", "Distributed systems"}); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := db.FindMemberByHandle(ctx, "ada"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
