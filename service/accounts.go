@@ -74,21 +74,11 @@ type LogIn struct {
 func (s *Accounts) LogIn(ctx context.Context, in LogIn) (string, *rapport.Session, error) {
 	now := s.now()
 	keys := []string{"email:" + rapport.NormalizeEmail(in.Email)}
-	limits := []int{s.cfg.MaxAccountFailures}
 	if in.IP != "" {
 		keys = append(keys, "ip:"+in.IP)
-		limits = append(limits, s.cfg.MaxAddressFailures)
 	}
-	since := now.Add(-s.cfg.LoginWindow)
-	for i, key := range keys {
-		n, oldest, err := s.db.CountLoginFailures(ctx, key, since)
-		if err != nil {
-			return "", nil, err
-		} else if n >= limits[i] {
-			wait := oldest.Add(s.cfg.LoginWindow).Sub(now)
-			return "", nil, &rapport.Error{Code: rapport.ERATELIMITED, RetryAfter: max(wait, time.Second),
-				Message: "Too many failed sign-ins. Wait a few minutes, or reset your password."}
-		}
+	if err := s.checkThrottle(ctx, keys, now); err != nil {
+		return "", nil, err
 	}
 
 	id, hash, status, err := s.db.FindCredentials(ctx, in.Email)
@@ -121,6 +111,27 @@ func (s *Accounts) LogIn(ctx context.Context, in LogIn) (string, *rapport.Sessio
 		}
 	}
 	return s.startSession(ctx, id, in.IP, in.UserAgent)
+}
+
+// checkThrottle returns ERATELIMITED, with the time to wait, when a key has
+// reached its limit of failed attempts within the window: 10 for an account
+// ("email:" keys), 30 for a network address ("ip:" keys).
+func (s *Accounts) checkThrottle(ctx context.Context, keys []string, now time.Time) error {
+	for _, key := range keys {
+		limit := s.cfg.MaxAccountFailures
+		if strings.HasPrefix(key, "ip:") {
+			limit = s.cfg.MaxAddressFailures
+		}
+		n, oldest, err := s.db.CountLoginFailures(ctx, key, now.Add(-s.cfg.LoginWindow))
+		if err != nil {
+			return err
+		} else if n >= limit {
+			wait := oldest.Add(s.cfg.LoginWindow).Sub(now)
+			return &rapport.Error{Code: rapport.ERATELIMITED, RetryAfter: max(wait, time.Second),
+				Message: "Too many failed attempts. Wait a few minutes, or reset your password."}
+		}
+	}
+	return nil
 }
 
 func (s *Accounts) loginFailed(ctx context.Context, keys []string, now time.Time) error {
@@ -284,7 +295,18 @@ func (s *Accounts) ChangeEmail(ctx context.Context, pw, email string) error {
 }
 
 // confirmPassword checks the caller's password before a sensitive change.
+// Wrong guesses count against the account like failed sign-ins, so that a
+// stolen session cannot be used to guess the password without limit.
 func (s *Accounts) confirmPassword(ctx context.Context, c rapport.Caller, pw, field string) (*rapport.Member, error) {
+	m, err := s.db.FindMemberByID(ctx, c.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	keys := []string{"email:" + rapport.NormalizeEmail(m.Email)}
+	if err := s.checkThrottle(ctx, keys, now); err != nil {
+		return nil, err
+	}
 	hash, err := s.db.FindPasswordHash(ctx, c.MemberID)
 	if err != nil {
 		return nil, err
@@ -295,9 +317,12 @@ func (s *Accounts) confirmPassword(ctx context.Context, c rapport.Caller, pw, fi
 	} else if err != nil {
 		return nil, err
 	} else if !ok {
+		if err := s.db.RecordLoginFailure(ctx, keys, now, now.Add(-s.cfg.LoginWindow)); err != nil {
+			return nil, err
+		}
 		return nil, &rapport.Error{Code: rapport.EUNAUTHORIZED, Field: field, Message: "The password is wrong."}
 	}
-	return s.db.FindMemberByID(ctx, c.MemberID)
+	return m, nil
 }
 
 // RequestPasswordReset mails a single-use reset link to the address if it

@@ -568,3 +568,22 @@ func TestAPIAccessTokens(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconvFormat(n) }
+
+// TestAPIPasswordGuessesFromASessionAreThrottled: a stolen session cannot
+// be used to guess the password without limit through the change forms.
+func TestAPIPasswordGuessesFromASessionAreThrottled(t *testing.T) {
+	site := newTestSite(t)
+	ada := site.member("ada")
+	guess := map[string]string{"current_password": "a-wrong-guess-here", "new_password": "amber-lighthouse-whistles-at-dawn"}
+	for i := 1; i <= 10; i++ {
+		if r := site.api("PUT", "/api/v1/me/password", ada, guess); r.Status != 401 {
+			t.Fatalf("guess %d: %d", i, r.Status)
+		}
+	}
+	if r := site.api("PUT", "/api/v1/me/email", ada, map[string]string{"email": "x@example.com", "password": testPassword}); r.Status != 429 {
+		t.Fatalf("11th attempt, with the right password: %d %s", r.Status, r.Body)
+	}
+	if r := site.api("POST", "/api/v1/sessions", "", map[string]string{"email": "ada@example.com", "password": testPassword}); r.Status != 429 {
+		t.Fatalf("sign-in after 10 guesses: %d", r.Status)
+	}
+}

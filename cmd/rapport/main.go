@@ -50,6 +50,7 @@ Flags (each with an environment variable as fallback):
   --smtp-url  RAPPORT_SMTP_URL  smtp://user:password@host:port to send mail; empty writes .eml files to --data/outbox
   --mail-from RAPPORT_MAIL_FROM the From address of the site's mail
   --log-level RAPPORT_LOG_LEVEL debug, info, warn or error (default info)
+  --trust-proxy RAPPORT_TRUST_PROXY  take the client address from X-Forwarded-For (only behind a proxy that sets it)
 `
 
 // Config is what the flags and the environment say.
@@ -61,6 +62,9 @@ type Config struct {
 	SMTPURL  string
 	MailFrom string
 	LogLevel string
+	// TrustProxy takes the client's address from X-Forwarded-For, for
+	// sign-in throttling; only right behind a proxy that sets the header.
+	TrustProxy bool
 }
 
 // run is the whole program; main only calls it, and tests call it too.
@@ -111,6 +115,7 @@ func parseFlags(name string, args []string, stderr io.Writer, getenv func(string
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("RAPPORT_SMTP_URL", ""), "smtp://user:password@host:port")
 	fs.StringVar(&cfg.MailFrom, "mail-from", env("RAPPORT_MAIL_FROM", "Rapport <no-reply@localhost>"), "From address of the site's mail")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("RAPPORT_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", env("RAPPORT_TRUST_PROXY", "") == "true" || env("RAPPORT_TRUST_PROXY", "") == "1", "take the client address from X-Forwarded-For")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	} else if fs.NArg() > 0 {
@@ -196,7 +201,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 	svcCfg := service.DefaultConfig()
 	svcCfg.BaseURL = strings.TrimRight(baseURL, "/")
 	svc := service.New(db, sender, svcCfg, log)
-	srv, err := web.NewServer(svc, db, web.Config{BaseURL: svcCfg.BaseURL, SessionMax: svcCfg.SessionMax}, log)
+	srv, err := web.NewServer(svc, db, web.Config{BaseURL: svcCfg.BaseURL, SessionMax: svcCfg.SessionMax, TrustProxy: cfg.TrustProxy}, log)
 	if err != nil {
 		ln.Close()
 		return err
