@@ -37,6 +37,15 @@ func (s *Profiles) Profile(ctx context.Context, handle string) (*rapport.Member,
 	if m.Status != rapport.StatusActive {
 		return nil, rapport.Errorf(rapport.ENOTFOUND, "Member not found.")
 	}
+	if !c.Anonymous() && c.MemberID != m.ID {
+		// A block hides each member from the other, and answers exactly as
+		// for a member that does not exist.
+		if aBlockedB, bBlockedA, err := s.db.FindBlocks(ctx, c.MemberID, m.ID); err != nil {
+			return nil, err
+		} else if aBlockedB || bBlockedA {
+			return nil, rapport.Errorf(rapport.ENOTFOUND, "Member not found.")
+		}
+	}
 	if m.Profile.Visibility == rapport.VisibilityMembers && c.Anonymous() {
 		return nil, rapport.Errorf(rapport.EUNAUTHORIZED, "%s shows their profile to signed-in members only. Sign in to see it.", m.DisplayName)
 	}

@@ -19,27 +19,31 @@ import (
 
 // Config holds the settings of the rules that a site may change.
 type Config struct {
-	BaseURL             string        // the site's address, for links in mail
-	SessionIdle         time.Duration // a session unused this long ends
-	SessionMax          time.Duration // a session ends this long after sign-in, used or not
-	ResetTTL            time.Duration // how long a password-reset link works
-	LoginWindow         time.Duration // the window failed sign-ins are counted in
-	MaxAccountFailures  int           // failed sign-ins for one account within the window
-	MaxAddressFailures  int           // failed sign-ins from one network address within the window
-	MaxConcurrentHashes int           // password hashes computed at once (each takes 19 MiB)
+	BaseURL               string        // the site's address, for links in mail
+	SessionIdle           time.Duration // a session unused this long ends
+	SessionMax            time.Duration // a session ends this long after sign-in, used or not
+	ResetTTL              time.Duration // how long a password-reset link works
+	LoginWindow           time.Duration // the window failed sign-ins are counted in
+	MaxAccountFailures    int           // failed sign-ins for one account within the window
+	MaxAddressFailures    int           // failed sign-ins from one network address within the window
+	MaxConcurrentHashes   int           // password hashes computed at once (each takes 19 MiB)
+	MaxInvitationsPerWeek int           // invitations one member sends in a rolling 7 days
+	MaxConnections        int           // connections one member has at most
 }
 
 // DefaultConfig returns the settings a site starts with.
 func DefaultConfig() Config {
 	return Config{
-		BaseURL:             "http://localhost:8080",
-		SessionIdle:         30 * 24 * time.Hour,
-		SessionMax:          365 * 24 * time.Hour,
-		ResetTTL:            time.Hour,
-		LoginWindow:         15 * time.Minute,
-		MaxAccountFailures:  10,
-		MaxAddressFailures:  30,
-		MaxConcurrentHashes: 4,
+		BaseURL:               "http://localhost:8080",
+		SessionIdle:           30 * 24 * time.Hour,
+		SessionMax:            365 * 24 * time.Hour,
+		ResetTTL:              time.Hour,
+		LoginWindow:           15 * time.Minute,
+		MaxAccountFailures:    10,
+		MaxAddressFailures:    30,
+		MaxConcurrentHashes:   4,
+		MaxInvitationsPerWeek: 100,
+		MaxConnections:        30000,
 	}
 }
 
@@ -47,6 +51,7 @@ func DefaultConfig() Config {
 type Services struct {
 	Accounts *Accounts
 	Profiles *Profiles
+	Network  *Network
 }
 
 // New wires the services over one store.
@@ -61,6 +66,7 @@ func New(db *store.DB, sender mail.Sender, cfg Config, log *slog.Logger) *Servic
 	return &Services{
 		Accounts: &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
 		Profiles: &Profiles{base: base},
+		Network:  &Network{base: base, cfg: cfg},
 	}
 }
 
@@ -68,6 +74,7 @@ func New(db *store.DB, sender mail.Sender, cfg Config, log *slog.Logger) *Servic
 func (s *Services) SetClock(now func() time.Time) {
 	s.Accounts.now = now
 	s.Profiles.now = now
+	s.Network.now = now
 }
 
 // base is what every service has.

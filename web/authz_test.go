@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/rapportnet/rapport"
 )
@@ -76,6 +77,19 @@ var authzTable = map[string]expect{
 	"DELETE /api/v1/me/tokens/{id}":    apiOwned(204),
 	"GET /api/v1/members/{handle}":     open,
 
+	"POST /api/v1/invitations":                api401(201),
+	"GET /api/v1/invitations/received":        api401(200),
+	"GET /api/v1/invitations/sent":            api401(200),
+	"POST /api/v1/invitations/{id}/accept":    apiOwned(204),
+	"POST /api/v1/invitations/{id}/ignore":    apiOwned(204),
+	"POST /api/v1/invitations/{id}/dont-know": apiOwned(204),
+	"DELETE /api/v1/invitations/{id}":         apiOwned(204),
+	"GET /api/v1/me/connections":              api401(200),
+	"DELETE /api/v1/me/connections/{handle}":  apiOwned(204),
+	"GET /api/v1/me/blocks":                   api401(200),
+	"POST /api/v1/me/blocks":                  api401(204),
+	"DELETE /api/v1/me/blocks/{handle}":       apiOwned(204),
+
 	"GET /{$}":                            open,
 	"GET /signup":                         open,
 	"POST /signup":                        {303, 303, 303},
@@ -115,6 +129,11 @@ type fixture struct {
 	handle, token       string
 	position, education int64
 	spareSession, pat   int64
+	// Other members around the owner, made straight in the store (they never
+	// sign in): one who invited the owner, one the owner invited, a
+	// connection, one the owner blocked, and one with no tie at all.
+	received, sent               int64
+	friend, blocked, unconnected string
 }
 
 var serial atomic.Int64
@@ -139,6 +158,32 @@ func newFixture(t *testing.T, site *testSite) fixture {
 	}
 	f.position, f.education, f.pat = p.ID, e.ID, pat.ID
 	f.spareSession = rapport.CallerFromContext(ctx).SessionID
+
+	owner := rapport.CallerFromContext(ctx).MemberID
+	others := map[string]*rapport.Member{}
+	for _, role := range []string{"fan", "target", "friend", "blocked", "unconnected"} {
+		m := &rapport.Member{Handle: fmt.Sprintf("%s-%s", role, handle), Email: fmt.Sprintf("%s-%s@example.com", role, handle), DisplayName: role}
+		if err := site.DB.CreateMember(context.Background(), m, "no password", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		others[role] = m
+	}
+	now := time.Now()
+	invite := func(from, to int64) int64 {
+		inv := &rapport.Invitation{SenderID: from, RecipientID: to, HowMet: rapport.HowMetColleague, Status: rapport.InvitationPending, CreatedAt: now}
+		if err := site.DB.CreateInvitation(context.Background(), inv); err != nil {
+			t.Fatal(err)
+		}
+		return inv.ID
+	}
+	f.received, f.sent = invite(others["fan"].ID, owner), invite(owner, others["target"].ID)
+	if _, err := site.DB.AcceptInvitation(context.Background(), invite(others["friend"].ID, owner), owner, now.Add(-time.Hour), now); err != nil {
+		t.Fatal(err)
+	}
+	if err := site.DB.CreateBlock(context.Background(), owner, others["blocked"].ID, now); err != nil {
+		t.Fatal(err)
+	}
+	f.friend, f.blocked, f.unconnected = others["friend"].Handle, others["blocked"].Handle, others["unconnected"].Handle
 	return f
 }
 
@@ -159,7 +204,16 @@ func (f fixture) path(pattern string) string {
 		p += "style.css"
 	}
 	id := f.position
+	handle := f.handle
 	switch {
+	case strings.Contains(p, "/invitations/{id}/"):
+		id = f.received
+	case strings.Contains(p, "/invitations/{id}"):
+		id = f.sent
+	case strings.Contains(p, "/connections/{handle}"):
+		handle = f.friend
+	case strings.Contains(p, "/blocks/{handle}"):
+		handle = f.blocked
 	case strings.Contains(p, "/education/"):
 		id = f.education
 	case strings.Contains(p, "/sessions/"):
@@ -167,7 +221,7 @@ func (f fixture) path(pattern string) string {
 	case strings.Contains(p, "/tokens/"):
 		id = f.pat
 	}
-	return strings.NewReplacer("{id}", itoa(id), "{handle}", f.handle, "{token}", "rpr_unknown").Replace(p)
+	return strings.NewReplacer("{id}", itoa(id), "{handle}", handle, "{token}", "rpr_unknown").Replace(p)
 }
 
 // body is a valid body for a route, unique where the route makes something.
@@ -200,6 +254,10 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"current_password": testPassword, "new_password": "amber-lighthouse-whistles-at-dawn"}
 	case "PUT /api/v1/me/email", "POST /settings/email":
 		api = map[string]any{"email": fmt.Sprintf("changed%d@example.com", n), "password": testPassword}
+	case "POST /api/v1/invitations":
+		api = map[string]any{"to": f.unconnected, "how_met": "friend", "note": "We met at the conference."}
+	case "POST /api/v1/me/blocks":
+		api = map[string]any{"handle": f.unconnected}
 	case "POST /api/v1/me/tokens", "POST /settings/tokens":
 		api = map[string]any{"name": "script"}
 	}

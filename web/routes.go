@@ -41,6 +41,20 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/api/v1/me/tokens", Access: Member, API: true, handle: s.handleAPITokenCreate},
 		{Method: "DELETE", Pattern: "/api/v1/me/tokens/{id}", Access: Member, API: true, handle: s.handleAPITokenDelete},
 
+		// JSON API: invitations, connections and blocks.
+		{Method: "POST", Pattern: "/api/v1/invitations", Access: Member, API: true, handle: s.handleAPIInvitationCreate},
+		{Method: "GET", Pattern: "/api/v1/invitations/received", Access: Member, API: true, handle: s.handleAPIInvitationsReceived},
+		{Method: "GET", Pattern: "/api/v1/invitations/sent", Access: Member, API: true, handle: s.handleAPIInvitationsSent},
+		{Method: "POST", Pattern: "/api/v1/invitations/{id}/accept", Access: Member, API: true, handle: s.handleAPIInvitationAccept},
+		{Method: "POST", Pattern: "/api/v1/invitations/{id}/ignore", Access: Member, API: true, handle: s.handleAPIInvitationIgnore},
+		{Method: "POST", Pattern: "/api/v1/invitations/{id}/dont-know", Access: Member, API: true, handle: s.handleAPIInvitationDontKnow},
+		{Method: "DELETE", Pattern: "/api/v1/invitations/{id}", Access: Member, API: true, handle: s.handleAPIInvitationWithdraw},
+		{Method: "GET", Pattern: "/api/v1/me/connections", Access: Member, API: true, handle: s.handleAPIConnections},
+		{Method: "DELETE", Pattern: "/api/v1/me/connections/{handle}", Access: Member, API: true, handle: s.handleAPIConnectionDelete},
+		{Method: "GET", Pattern: "/api/v1/me/blocks", Access: Member, API: true, handle: s.handleAPIBlocks},
+		{Method: "POST", Pattern: "/api/v1/me/blocks", Access: Member, API: true, handle: s.handleAPIBlockCreate},
+		{Method: "DELETE", Pattern: "/api/v1/me/blocks/{handle}", Access: Member, API: true, handle: s.handleAPIBlockDelete},
+
 		// JSON API: other members.
 		{Method: "GET", Pattern: "/api/v1/members/{handle}", Access: Anyone, API: true, handle: s.handleAPIMember},
 

@@ -135,7 +135,7 @@ func TestCommands(t *testing.T) {
 		if err := run(context.Background(), []string{"migrate"}, &out, io.Discard, env); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(out.String(), "applied 1 migration") {
+		if !strings.Contains(out.String(), "applied 2 migration") {
 			t.Fatalf("first migrate: %q", out.String())
 		}
 		out.Reset()

@@ -1,0 +1,363 @@
+package service
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/store"
+)
+
+// Network keeps the promises about connections: a connection needs two
+// yeses and ends with one; an ignored invitation looks pending to its
+// sender; a block is silent. Nobody but the two members creates or removes
+// a connection.
+type Network struct {
+	base
+	cfg Config
+}
+
+// notFoundMember is the answer for a member who does not exist, is closed,
+// or blocked the caller: the three are told apart by nothing.
+func notFoundMember() error { return rapport.Errorf(rapport.ENOTFOUND, "Member not found.") }
+
+// other finds the member at handle as the caller may reach them. Returns
+// ENOTFOUND for no such member, a suspended one, and one who blocked the
+// caller, alike; and whether the caller blocked them.
+func (s *Network) other(ctx context.Context, c rapport.Caller, handle string) (m *rapport.Member, callerBlocked bool, err error) {
+	m, err = s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return nil, false, notFoundMember()
+	} else if err != nil {
+		return nil, false, err
+	}
+	if m.Status != rapport.StatusActive {
+		return nil, false, notFoundMember()
+	}
+	callerBlocked, blockedCaller, err := s.db.FindBlocks(ctx, c.MemberID, m.ID)
+	if err != nil {
+		return nil, false, err
+	} else if blockedCaller {
+		return nil, false, notFoundMember()
+	}
+	return m, callerBlocked, nil
+}
+
+// Invite is an invitation as the sender writes it.
+type Invite struct {
+	To          string // the recipient's handle
+	HowMet      string
+	PositionID  int64
+	EducationID int64
+	Note        string
+}
+
+// Invite sends an invitation, or connects the two members at once when the
+// recipient has an open invitation to the caller (two crossing invitations
+// are two yeses). It returns the invitation and whether the members are now
+// connected. Returns ENOTFOUND for a member who does not exist, is closed or
+// blocked the caller (alike); EINVALID for oneself or bad fields; ECONFLICT
+// when connected already, invited already, recently withdrawn, or refused
+// with "I don't know"; ERATELIMITED past the weekly limit.
+func (s *Network) Invite(ctx context.Context, in Invite) (*rapport.Invitation, bool, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	inv := &rapport.Invitation{SenderID: c.MemberID, HowMet: in.HowMet, PositionID: in.PositionID, EducationID: in.EducationID,
+		Note: strings.TrimSpace(in.Note), Status: rapport.InvitationPending}
+	if err := inv.Validate(); err != nil {
+		return nil, false, err
+	}
+	if strings.TrimSpace(in.To) == "" {
+		return nil, false, rapport.FieldError("to", "Say whom to invite.")
+	}
+	to, callerBlocked, err := s.other(ctx, c, in.To)
+	if err != nil {
+		return nil, false, err
+	}
+	if to.ID == c.MemberID {
+		return nil, false, rapport.FieldError("to", "You cannot invite yourself.")
+	} else if callerBlocked {
+		return nil, false, &rapport.Error{Code: rapport.ECONFLICT, Field: "to", Message: "You blocked this member. Unblock them first."}
+	}
+	inv.RecipientID = to.ID
+	if err := s.checkReference(ctx, c.MemberID, inv); err != nil {
+		return nil, false, err
+	}
+	if connected, err := s.db.IsConnected(ctx, c.MemberID, to.ID); err != nil {
+		return nil, false, err
+	} else if connected {
+		return nil, false, &rapport.Error{Code: rapport.ECONFLICT, Field: "to", Message: "You are connected already."}
+	}
+	now := s.now()
+
+	// An open invitation the other way: inviting back is saying yes.
+	back, err := s.db.FindInvitations(ctx, store.InvitationFilter{SenderID: to.ID, RecipientID: c.MemberID,
+		Statuses: []string{rapport.InvitationPending, rapport.InvitationIgnored}, CreatedAfter: now.Add(-rapport.InvitationTTL)})
+	if err != nil {
+		return nil, false, err
+	} else if len(back) > 0 {
+		if err := s.checkConnectionLimit(ctx, c.MemberID, to.ID); err != nil {
+			return nil, false, err
+		}
+		if _, err := s.db.AcceptInvitation(ctx, back[0].ID, c.MemberID, now.Add(-rapport.InvitationTTL), now); err != nil {
+			return nil, false, err
+		}
+		back[0].Status = rapport.InvitationAccepted
+		return back[0], true, nil
+	}
+
+	history, err := s.db.FindInvitations(ctx, store.InvitationFilter{SenderID: c.MemberID, RecipientID: to.ID})
+	if err != nil {
+		return nil, false, err
+	}
+	for _, h := range history {
+		switch {
+		case h.DontKnow, h.Open(now):
+			// To the sender a refused invitation looks like a pending one,
+			// so the answer is the same.
+			return nil, false, &rapport.Error{Code: rapport.ECONFLICT, Field: "to", Message: "You have invited this member already."}
+		case h.Status == rapport.InvitationPending || h.Status == rapport.InvitationIgnored:
+			// Expired, but still stored as open: close it so the new one can be.
+			if err := s.db.UpdateInvitationStatus(ctx, h.ID, c.MemberID, true, []string{h.Status}, rapport.InvitationExpired, false, now); err != nil {
+				return nil, false, err
+			}
+		case h.Status == rapport.InvitationWithdrawn && now.Sub(h.UpdatedAt) < rapport.ReinviteDelay:
+			return nil, false, &rapport.Error{Code: rapport.ECONFLICT, Field: "to",
+				Message: "You withdrew an invitation to this member less than 3 weeks ago. You can invite them again from " + h.UpdatedAt.Add(rapport.ReinviteDelay).Format("2 January 2006") + "."}
+		}
+	}
+	sent, err := s.db.CountInvitationsSent(ctx, c.MemberID, now.Add(-7*24*time.Hour))
+	if err != nil {
+		return nil, false, err
+	} else if sent >= s.cfg.MaxInvitationsPerWeek {
+		return nil, false, &rapport.Error{Code: rapport.ERATELIMITED, RetryAfter: 24 * time.Hour,
+			Message: "You have sent as many invitations as a week allows. Try again in a few days."}
+	}
+	if err := s.checkConnectionLimit(ctx, c.MemberID, to.ID); err != nil {
+		return nil, false, err
+	}
+	if inv.Sender, err = s.db.FindMemberSummary(ctx, c.MemberID); err != nil {
+		return nil, false, err
+	}
+	inv.CreatedAt, inv.UpdatedAt, inv.Recipient = now, now, to
+	if err := s.db.CreateInvitation(ctx, inv); err != nil {
+		return nil, false, err
+	}
+	return inv, false, nil
+}
+
+// checkReference checks that a position or school named in an invitation
+// is one of the sender's own.
+func (s *Network) checkReference(ctx context.Context, senderID int64, inv *rapport.Invitation) error {
+	if inv.PositionID == 0 && inv.EducationID == 0 {
+		return nil
+	}
+	me, err := s.db.FindMemberByID(ctx, senderID)
+	if err != nil {
+		return err
+	}
+	for _, p := range me.Profile.Positions {
+		if p.ID == inv.PositionID {
+			return nil
+		}
+	}
+	for _, e := range me.Profile.Education {
+		if e.ID == inv.EducationID {
+			return nil
+		}
+	}
+	if inv.PositionID != 0 {
+		return rapport.FieldError("position_id", "This is not one of your positions.")
+	}
+	return rapport.FieldError("education_id", "This is not one of your schools.")
+}
+
+func (s *Network) checkConnectionLimit(ctx context.Context, ids ...int64) error {
+	for _, id := range ids {
+		n, err := s.db.CountConnections(ctx, id)
+		if err != nil {
+			return err
+		} else if n >= s.cfg.MaxConnections {
+			return &rapport.Error{Code: rapport.ECONFLICT, Field: "to", Message: "A member has at most 30,000 connections; one of you has reached it."}
+		}
+	}
+	return nil
+}
+
+// Accept accepts an open invitation addressed to the caller, pending or
+// ignored, and connects the two members. Returns ENOTFOUND when the caller
+// has no such open invitation.
+func (s *Network) Accept(ctx context.Context, id int64) error {
+	c, err := member(ctx)
+	if err != nil {
+		return err
+	}
+	inv, err := s.db.FindInvitationByID(ctx, id)
+	if err != nil {
+		return err
+	} else if inv.RecipientID != c.MemberID {
+		return rapport.Errorf(rapport.ENOTFOUND, "Invitation not found.")
+	}
+	if err := s.checkConnectionLimit(ctx, inv.SenderID, inv.RecipientID); err != nil {
+		return err
+	}
+	now := s.now()
+	_, err = s.db.AcceptInvitation(ctx, id, c.MemberID, now.Add(-rapport.InvitationTTL), now)
+	return err
+}
+
+// Ignore moves a pending invitation addressed to the caller to the ignored
+// list. Its sender is told nothing and keeps seeing it as pending.
+// Returns ENOTFOUND when the caller has no such pending invitation.
+func (s *Network) Ignore(ctx context.Context, id int64) error {
+	c, err := member(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.UpdateInvitationStatus(ctx, id, c.MemberID, false, []string{rapport.InvitationPending, rapport.InvitationIgnored},
+		rapport.InvitationIgnored, false, s.now())
+}
+
+// DontKnow ignores an invitation addressed to the caller and records that
+// the caller does not know its sender, who can then not invite them again.
+// Returns ENOTFOUND when the caller has no such open invitation.
+func (s *Network) DontKnow(ctx context.Context, id int64) error {
+	c, err := member(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.UpdateInvitationStatus(ctx, id, c.MemberID, false, []string{rapport.InvitationPending, rapport.InvitationIgnored},
+		rapport.InvitationIgnored, true, s.now())
+}
+
+// Withdraw withdraws an open invitation the caller sent; the recipient is
+// not told. Returns ENOTFOUND when the caller sent no such open invitation
+// (an ignored one counts as open: to its sender it is pending).
+func (s *Network) Withdraw(ctx context.Context, id int64) error {
+	c, err := member(ctx)
+	if err != nil {
+		return err
+	}
+	return s.db.UpdateInvitationStatus(ctx, id, c.MemberID, true, []string{rapport.InvitationPending, rapport.InvitationIgnored},
+		rapport.InvitationWithdrawn, false, s.now())
+}
+
+// ReceivedInvitations lists the open invitations addressed to the caller:
+// pending ones, or ignored ones when ignored is true. Invitations from
+// members the caller blocked are left out.
+func (s *Network) ReceivedInvitations(ctx context.Context, ignored bool) ([]*rapport.Invitation, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	status := rapport.InvitationPending
+	if ignored {
+		status = rapport.InvitationIgnored
+	}
+	list, err := s.db.FindInvitations(ctx, store.InvitationFilter{RecipientID: c.MemberID, Statuses: []string{status},
+		CreatedAfter: s.now().Add(-rapport.InvitationTTL)})
+	return s.asSeenBy(c, list), err
+}
+
+// asSeenBy sets each invitation's status to what the caller may see: to
+// its sender an ignored invitation is pending. This is the one place that
+// rule is kept.
+func (s *Network) asSeenBy(c rapport.Caller, list []*rapport.Invitation) []*rapport.Invitation {
+	now := s.now()
+	for _, inv := range list {
+		inv.Status = inv.StatusFor(c.MemberID, now)
+		if c.MemberID != inv.RecipientID {
+			inv.DontKnow = false
+		}
+	}
+	return list
+}
+
+// SentInvitations lists the open invitations the caller sent, each with the
+// status its sender may see: ignored ones are pending.
+func (s *Network) SentInvitations(ctx context.Context) ([]*rapport.Invitation, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.db.FindInvitations(ctx, store.InvitationFilter{SenderID: c.MemberID,
+		Statuses: []string{rapport.InvitationPending, rapport.InvitationIgnored}, CreatedAfter: s.now().Add(-rapport.InvitationTTL)})
+	return s.asSeenBy(c, list), err
+}
+
+// Connections lists the caller's connections.
+func (s *Network) Connections(ctx context.Context, query string, byName bool, limit, offset int) ([]*rapport.Connection, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.FindConnections(ctx, store.ConnectionFilter{MemberID: c.MemberID, Query: query, ByName: byName, Limit: limit, Offset: offset})
+}
+
+// RemoveConnection ends the caller's connection with the member at handle,
+// silently. Returns ENOTFOUND when they are not connected.
+func (s *Network) RemoveConnection(ctx context.Context, handle string) error {
+	c, err := member(ctx)
+	if err != nil {
+		return err
+	}
+	other, err := s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
+	if err != nil {
+		return rapport.Errorf(rapport.ENOTFOUND, "Connection not found.")
+	}
+	if err := s.db.DeleteConnection(ctx, c.MemberID, other.ID); rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return rapport.Errorf(rapport.ENOTFOUND, "Connection not found.")
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// Block blocks the member at handle: it removes the connection and the open
+// invitations between the two, and hides each from the other. The blocked
+// member is told nothing. Returns ENOTFOUND for a member the caller cannot
+// reach, EINVALID for oneself.
+func (s *Network) Block(ctx context.Context, handle string) error {
+	c, err := member(ctx)
+	if err != nil {
+		return err
+	}
+	other, _, err := s.other(ctx, c, handle)
+	if err != nil {
+		return err
+	} else if other.ID == c.MemberID {
+		return rapport.FieldError("handle", "You cannot block yourself.")
+	}
+	return s.db.CreateBlock(ctx, c.MemberID, other.ID, s.now())
+}
+
+// Unblock lifts the caller's block of the member at handle. Returns
+// ENOTFOUND when the caller did not block them.
+func (s *Network) Unblock(ctx context.Context, handle string) error {
+	c, err := member(ctx)
+	if err != nil {
+		return err
+	}
+	other, err := s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
+	if err != nil {
+		return rapport.Errorf(rapport.ENOTFOUND, "Block not found.")
+	}
+	if err := s.db.DeleteBlock(ctx, c.MemberID, other.ID); rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return rapport.Errorf(rapport.ENOTFOUND, "Block not found.")
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// Blocked lists the members the caller blocked.
+func (s *Network) Blocked(ctx context.Context) ([]*rapport.Member, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.FindBlocked(ctx, c.MemberID)
+}

@@ -1,0 +1,342 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rapportnet/rapport"
+)
+
+const invitationColumns = `i.id, i.sender_id, i.recipient_id, i.how_met, i.position_id, i.education_id, i.note, i.status, i.dont_know, i.created_at, i.updated_at`
+
+// memberCard is what lists show of a member.
+const memberCard = `%[1]s.id, %[1]s.handle, %[1]s.display_name, %[1]s.headline, %[1]s.status`
+
+func scanInvitation(row interface{ Scan(...any) error }, withMembers bool) (*rapport.Invitation, error) {
+	var inv rapport.Invitation
+	var created, updated int64
+	dest := []any{&inv.ID, &inv.SenderID, &inv.RecipientID, &inv.HowMet, &inv.PositionID, &inv.EducationID,
+		&inv.Note, &inv.Status, &inv.DontKnow, &created, &updated}
+	if withMembers {
+		inv.Sender, inv.Recipient = &rapport.Member{}, &rapport.Member{}
+		dest = append(dest, cardDest(inv.Sender)...)
+		dest = append(dest, cardDest(inv.Recipient)...)
+	}
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	inv.CreatedAt, inv.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return &inv, nil
+}
+
+func cardDest(m *rapport.Member) []any {
+	return []any{&m.ID, &m.Handle, &m.DisplayName, &m.Profile.Headline, &m.Status}
+}
+
+// CreateInvitation stores a new invitation and sets inv.ID. Returns
+// ECONFLICT when the sender has an open invitation to the recipient already.
+func (db *DB) CreateInvitation(ctx context.Context, inv *rapport.Invitation) error {
+	return db.write(ctx, "create invitation", func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO invitations (sender_id, recipient_id, how_met, position_id, education_id, note, status, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
+			inv.SenderID, inv.RecipientID, inv.HowMet, inv.PositionID, inv.EducationID, inv.Note, inv.Status, micros(inv.CreatedAt),
+		).Scan(&inv.ID)
+		if ok, _ := isUniqueViolation(err); ok {
+			return &rapport.Error{Code: rapport.ECONFLICT, Field: "to", Message: "You have invited this member already."}
+		}
+		return err
+	})
+}
+
+// FindInvitationByID returns one invitation. Returns ENOTFOUND if there is none.
+func (db *DB) FindInvitationByID(ctx context.Context, id int64) (*rapport.Invitation, error) {
+	var inv *rapport.Invitation
+	err := db.read(ctx, "find invitation", func(tx *sql.Tx) error {
+		var err error
+		inv, err = scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+` FROM invitations i WHERE i.id = $1`, id), false)
+		return notFound(err, "Invitation")
+	})
+	return inv, err
+}
+
+// InvitationFilter selects invitations. Zero fields do not filter.
+type InvitationFilter struct {
+	SenderID     int64
+	RecipientID  int64
+	Statuses     []string
+	CreatedAfter time.Time // only invitations made after this time
+	Limit        int
+}
+
+// FindInvitations lists invitations, newest first, with both members' cards.
+func (db *DB) FindInvitations(ctx context.Context, f InvitationFilter) ([]*rapport.Invitation, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.SenderID != 0 {
+		where = append(where, "i.sender_id = "+arg(f.SenderID))
+	}
+	if f.RecipientID != 0 {
+		where = append(where, "i.recipient_id = "+arg(f.RecipientID))
+	}
+	if len(f.Statuses) > 0 {
+		var ins []string
+		for _, s := range f.Statuses {
+			ins = append(ins, arg(s))
+		}
+		where = append(where, "i.status IN ("+strings.Join(ins, ", ")+")")
+	}
+	if !f.CreatedAfter.IsZero() {
+		where = append(where, "i.created_at > "+arg(micros(f.CreatedAfter)))
+	}
+	limit := ""
+	if f.Limit > 0 {
+		limit = " LIMIT " + arg(f.Limit)
+	}
+	query := `SELECT ` + invitationColumns + `, ` + fmt.Sprintf(memberCard, "s") + `, ` + fmt.Sprintf(memberCard, "r") + `
+		FROM invitations i JOIN members s ON s.id = i.sender_id JOIN members r ON r.id = i.recipient_id
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY i.created_at DESC, i.id DESC` + limit
+	var out []*rapport.Invitation
+	err := db.read(ctx, "find invitations", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			inv, err := scanInvitation(rows, true)
+			if err != nil {
+				return err
+			}
+			out = append(out, inv)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// UpdateInvitationStatus moves invitation id of the given recipient (or
+// sender, when bySender) from one of the from statuses to status, setting
+// dont_know when asked. Returns ENOTFOUND when no invitation matches.
+func (db *DB) UpdateInvitationStatus(ctx context.Context, id, memberID int64, bySender bool, from []string, status string, dontKnow bool, now time.Time) error {
+	who := "recipient_id"
+	if bySender {
+		who = "sender_id"
+	}
+	args := []any{status, dontKnow, micros(now), id, memberID}
+	var ins []string
+	for _, s := range from {
+		args = append(args, s)
+		ins = append(ins, fmt.Sprintf("$%d", len(args)))
+	}
+	query := `UPDATE invitations SET status = $1, dont_know = (dont_know OR $2), updated_at = $3
+		WHERE id = $4 AND ` + who + ` = $5 AND status IN (` + strings.Join(ins, ", ") + `)`
+	return db.write(ctx, "update invitation", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "Invitation")
+	})
+}
+
+// AcceptInvitation accepts an open invitation addressed to recipientID that
+// was made after openSince, and connects the two members, in one
+// transaction. An open invitation the other way is accepted with it.
+// Returns the sender's id, or ENOTFOUND when no such invitation is open.
+func (db *DB) AcceptInvitation(ctx context.Context, id, recipientID int64, openSince, now time.Time) (int64, error) {
+	var senderID int64
+	err := db.write(ctx, "accept invitation", func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `
+			UPDATE invitations SET status = 'accepted', updated_at = $1
+			WHERE id = $2 AND recipient_id = $3 AND status IN ('pending', 'ignored') AND created_at > $4
+			RETURNING sender_id`, micros(now), id, recipientID, micros(openSince)).Scan(&senderID)
+		if err != nil {
+			return notFound(err, "Invitation")
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE invitations SET status = 'accepted', updated_at = $1
+			WHERE sender_id = $2 AND recipient_id = $3 AND status IN ('pending', 'ignored')`, micros(now), recipientID, senderID); err != nil {
+			return err
+		}
+		for _, pair := range [][2]int64{{senderID, recipientID}, {recipientID, senderID}} {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO connections (member_id, other_id, created_at) VALUES ($1, $2, $3)
+				ON CONFLICT (member_id, other_id) DO NOTHING`, pair[0], pair[1], micros(now)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return senderID, err
+}
+
+// CountInvitationsSent returns how many invitations a member sent after since.
+func (db *DB) CountInvitationsSent(ctx context.Context, senderID int64, since time.Time) (int, error) {
+	var n int
+	err := db.read(ctx, "count invitations", func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations WHERE sender_id = $1 AND created_at > $2`,
+			senderID, micros(since)).Scan(&n)
+	})
+	return n, err
+}
+
+// ConnectionFilter selects a member's connections.
+type ConnectionFilter struct {
+	MemberID int64
+	Query    string // part of the name or handle, any case
+	ByName   bool   // sort by name instead of newest first
+	Limit    int
+	Offset   int
+}
+
+// FindConnections lists a member's connections with the other members' cards.
+func (db *DB) FindConnections(ctx context.Context, f ConnectionFilter) ([]*rapport.Connection, error) {
+	args := []any{f.MemberID}
+	where := "c.member_id = $1"
+	if q := strings.TrimSpace(f.Query); q != "" {
+		args = append(args, "%"+strings.ToLower(escapeLike(q))+"%")
+		where += fmt.Sprintf(` AND (LOWER(m.display_name) LIKE $%[1]d ESCAPE '\' OR m.handle LIKE $%[1]d ESCAPE '\')`, len(args))
+	}
+	order := "c.created_at DESC, m.id DESC"
+	if f.ByName {
+		order = "LOWER(m.display_name), m.id"
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 1000
+	}
+	args = append(args, limit, f.Offset)
+	query := fmt.Sprintf(`SELECT c.created_at, `+fmt.Sprintf(memberCard, "m")+`
+		FROM connections c JOIN members m ON m.id = c.other_id
+		WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d`, where, order, len(args)-1, len(args))
+	var out []*rapport.Connection
+	err := db.read(ctx, "find connections", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			c := &rapport.Connection{MemberID: f.MemberID, Other: &rapport.Member{}}
+			var created int64
+			if err := rows.Scan(append([]any{&created}, cardDest(c.Other)...)...); err != nil {
+				return err
+			}
+			c.CreatedAt = fromMicros(created)
+			out = append(out, c)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// CountConnections returns how many connections a member has.
+func (db *DB) CountConnections(ctx context.Context, memberID int64) (int, error) {
+	var n int
+	err := db.read(ctx, "count connections", func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM connections WHERE member_id = $1`, memberID).Scan(&n)
+	})
+	return n, err
+}
+
+// IsConnected reports whether two members are connected.
+func (db *DB) IsConnected(ctx context.Context, a, b int64) (bool, error) {
+	var n int
+	err := db.read(ctx, "is connected", func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM connections WHERE member_id = $1 AND other_id = $2`, a, b).Scan(&n)
+	})
+	return n > 0, err
+}
+
+// DeleteConnection removes the connection between two members, both sides.
+// Returns ENOTFOUND when they are not connected.
+func (db *DB) DeleteConnection(ctx context.Context, a, b int64) error {
+	return db.write(ctx, "delete connection", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM connections WHERE (member_id = $1 AND other_id = $2) OR (member_id = $2 AND other_id = $1)`, a, b)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "Connection")
+	})
+}
+
+// CreateBlock records that blocker blocks blocked, and in the same
+// transaction removes their connection and withdraws the open invitations
+// between them, both ways.
+func (db *DB) CreateBlock(ctx context.Context, blocker, blocked int64, now time.Time) error {
+	return db.write(ctx, "create block", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES ($1, $2, $3)
+			ON CONFLICT (blocker_id, blocked_id) DO NOTHING`, blocker, blocked, micros(now)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM connections WHERE (member_id = $1 AND other_id = $2) OR (member_id = $2 AND other_id = $1)`, blocker, blocked); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE invitations SET status = 'withdrawn', updated_at = $3
+			WHERE status IN ('pending', 'ignored') AND ((sender_id = $1 AND recipient_id = $2) OR (sender_id = $2 AND recipient_id = $1))`,
+			blocker, blocked, micros(now))
+		return err
+	})
+}
+
+// DeleteBlock lifts a block. Returns ENOTFOUND when there is none.
+func (db *DB) DeleteBlock(ctx context.Context, blocker, blocked int64) error {
+	return db.write(ctx, "delete block", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2`, blocker, blocked)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "Block")
+	})
+}
+
+// FindBlocked lists the members a member blocked, newest first.
+func (db *DB) FindBlocked(ctx context.Context, blocker int64) ([]*rapport.Member, error) {
+	var out []*rapport.Member
+	err := db.read(ctx, "find blocked", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+fmt.Sprintf(memberCard, "m")+`
+			FROM blocks b JOIN members m ON m.id = b.blocked_id WHERE b.blocker_id = $1 ORDER BY b.created_at DESC`, blocker)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m := &rapport.Member{}
+			if err := rows.Scan(cardDest(m)...); err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// FindBlocks reports whether a blocked b and whether b blocked a.
+func (db *DB) FindBlocks(ctx context.Context, a, b int64) (aBlockedB, bBlockedA bool, err error) {
+	err = db.read(ctx, "find blocks", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT blocker_id FROM blocks WHERE (blocker_id = $1 AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = $1)`, a, b)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var blocker int64
+			if err := rows.Scan(&blocker); err != nil {
+				return err
+			}
+			aBlockedB = aBlockedB || blocker == a
+			bBlockedA = bBlockedA || blocker == b
+		}
+		return rows.Err()
+	})
+	return aBlockedB, bBlockedA, err
+}

@@ -1,0 +1,248 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/service"
+)
+
+type memberCardResponse struct {
+	Handle      string `json:"handle"`
+	DisplayName string `json:"display_name"`
+	Headline    string `json:"headline"`
+	URL         string `json:"url"`
+}
+
+// invitationResponse is an invitation as one of its two members sees it.
+// It holds nothing that changes when the recipient ignores it (no update
+// time, no "don't know"), so that the sender's view of an ignored
+// invitation is byte for byte the view of a pending one.
+type invitationResponse struct {
+	ID          int64              `json:"id"`
+	From        memberCardResponse `json:"from"`
+	To          memberCardResponse `json:"to"`
+	HowMet      string             `json:"how_met"`
+	PositionID  *int64             `json:"position_id"`
+	EducationID *int64             `json:"education_id"`
+	Note        string             `json:"note"`
+	Status      string             `json:"status"`
+	CreatedAt   time.Time          `json:"created_at"`
+	ExpiresAt   time.Time          `json:"expires_at"`
+}
+
+type inviteResponse struct {
+	Invitation invitationResponse `json:"invitation"`
+	Connected  bool               `json:"connected"`
+}
+
+type connectionResponse struct {
+	Member      memberCardResponse `json:"member"`
+	ConnectedAt time.Time          `json:"connected_at"`
+}
+
+type inviteRequest struct {
+	To          string `json:"to"`
+	HowMet      string `json:"how_met"`
+	PositionID  *int64 `json:"position_id"`
+	EducationID *int64 `json:"education_id"`
+	Note        string `json:"note"`
+}
+
+type handleRequest struct {
+	Handle string `json:"handle"`
+}
+
+func (s *Server) newCard(m *rapport.Member) memberCardResponse {
+	if m == nil {
+		return memberCardResponse{}
+	}
+	return memberCardResponse{Handle: m.Handle, DisplayName: m.DisplayName, Headline: m.Profile.Headline, URL: s.profileURL(m.Handle)}
+}
+
+// newInvitationResponse renders an invitation whose status the service has
+// set to what the caller may see.
+func (s *Server) newInvitationResponse(inv *rapport.Invitation) invitationResponse {
+	out := invitationResponse{ID: inv.ID, From: s.newCard(inv.Sender), To: s.newCard(inv.Recipient), HowMet: inv.HowMet,
+		Note: inv.Note, Status: inv.Status, CreatedAt: inv.CreatedAt, ExpiresAt: inv.ExpiresAt()}
+	if inv.PositionID != 0 {
+		out.PositionID = &inv.PositionID
+	}
+	if inv.EducationID != 0 {
+		out.EducationID = &inv.EducationID
+	}
+	return out
+}
+
+func (s *Server) invitationList(w http.ResponseWriter, r *http.Request, list []*rapport.Invitation) {
+	out := []invitationResponse{}
+	for _, inv := range list {
+		out = append(out, s.newInvitationResponse(inv))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleAPIInvitationCreate(w http.ResponseWriter, r *http.Request) error {
+	var req inviteRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	in := service.Invite{To: req.To, HowMet: req.HowMet, Note: req.Note}
+	if req.PositionID != nil {
+		in.PositionID = *req.PositionID
+	}
+	if req.EducationID != nil {
+		in.EducationID = *req.EducationID
+	}
+	inv, connected, err := s.svc.Network.Invite(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if connected {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, inviteResponse{Invitation: s.newInvitationResponse(inv), Connected: connected})
+	return nil
+}
+
+func (s *Server) handleAPIInvitationsReceived(w http.ResponseWriter, r *http.Request) error {
+	var ignored bool
+	switch r.URL.Query().Get("status") {
+	case "", rapport.InvitationPending:
+	case rapport.InvitationIgnored:
+		ignored = true
+	default:
+		return &rapport.Error{Code: rapport.EINVALID, Field: "status", Message: "Status is pending or ignored."}
+	}
+	list, err := s.svc.Network.ReceivedInvitations(r.Context(), ignored)
+	if err != nil {
+		return err
+	}
+	s.invitationList(w, r, list)
+	return nil
+}
+
+func (s *Server) handleAPIInvitationsSent(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.svc.Network.SentInvitations(r.Context())
+	if err != nil {
+		return err
+	}
+	s.invitationList(w, r, list)
+	return nil
+}
+
+func (s *Server) handleAPIInvitationAccept(w http.ResponseWriter, r *http.Request) error {
+	return s.noContent(w, r, s.svc.Network.Accept)
+}
+
+func (s *Server) handleAPIInvitationIgnore(w http.ResponseWriter, r *http.Request) error {
+	return s.noContent(w, r, s.svc.Network.Ignore)
+}
+
+func (s *Server) handleAPIInvitationDontKnow(w http.ResponseWriter, r *http.Request) error {
+	return s.noContent(w, r, s.svc.Network.DontKnow)
+}
+
+func (s *Server) handleAPIInvitationWithdraw(w http.ResponseWriter, r *http.Request) error {
+	return s.noContent(w, r, s.svc.Network.Withdraw)
+}
+
+func (s *Server) handleAPIConnections(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	byName := false
+	switch q.Get("sort") {
+	case "", "recent":
+	case "name":
+		byName = true
+	default:
+		return &rapport.Error{Code: rapport.EINVALID, Field: "sort", Message: "Sort is recent or name."}
+	}
+	limit, err := queryInt(q.Get("limit"), "limit", 100, 1, 1000)
+	if err != nil {
+		return err
+	}
+	offset, err := queryInt(q.Get("offset"), "offset", 0, 0, 1<<30)
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Network.Connections(r.Context(), q.Get("q"), byName, limit, offset)
+	if err != nil {
+		return err
+	}
+	out := []connectionResponse{}
+	for _, c := range list {
+		out = append(out, connectionResponse{Member: s.newCard(c.Other), ConnectedAt: c.CreatedAt})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleAPIConnectionDelete(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.Network.RemoveConnection(r.Context(), r.PathValue("handle")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) handleAPIBlocks(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.svc.Network.Blocked(r.Context())
+	if err != nil {
+		return err
+	}
+	out := []memberCardResponse{}
+	for _, m := range list {
+		out = append(out, s.newCard(m))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleAPIBlockCreate(w http.ResponseWriter, r *http.Request) error {
+	var req handleRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := s.svc.Network.Block(r.Context(), req.Handle); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) handleAPIBlockDelete(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.Network.Unblock(r.Context(), r.PathValue("handle")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// noContent runs an action on the invitation of the path and answers 204.
+func (s *Server) noContent(w http.ResponseWriter, r *http.Request, action func(ctx context.Context, id int64) error) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := action(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// queryInt reads an integer query parameter within bounds.
+func queryInt(v, field string, def, min, max int) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		return 0, &rapport.Error{Code: rapport.EINVALID, Field: field, Message: field + " is a whole number from " + strconv.Itoa(min) + " to " + strconv.Itoa(max) + "."}
+	}
+	return n, nil
+}

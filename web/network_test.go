@@ -1,0 +1,314 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapportnet/rapport"
+)
+
+type invitationJSON struct {
+	ID     int64
+	Status string
+	From   struct{ Handle string }
+	To     struct{ Handle string }
+}
+
+func invite(t *testing.T, site *testSite, token, to string) (int, invitationJSON, *response) {
+	t.Helper()
+	r := site.api("POST", "/api/v1/invitations", token, map[string]any{"to": to, "how_met": "colleague", "note": "We worked together at Acme."})
+	var out struct {
+		Invitation invitationJSON
+		Connected  bool
+	}
+	if r.Status < 300 {
+		r.JSON(t, &out)
+	}
+	return r.Status, out.Invitation, r
+}
+
+func connectionHandles(t *testing.T, site *testSite, token string) []string {
+	t.Helper()
+	r := site.api("GET", "/api/v1/me/connections", token, nil)
+	if r.Status != 200 {
+		t.Fatalf("connections: %d %s", r.Status, r.Body)
+	}
+	var list []struct{ Member struct{ Handle string } }
+	r.JSON(t, &list)
+	var out []string
+	for _, c := range list {
+		out = append(out, c.Member.Handle)
+	}
+	return out
+}
+
+func TestIgnoredLooksPendingToSender(t *testing.T) {
+	site := newTestSite(t)
+	ada, bob := site.member("ada"), site.member("bob")
+	status, inv, _ := invite(t, site, ada, "bob")
+	if status != 201 || inv.Status != "pending" {
+		t.Fatalf("invite: %d %+v", status, inv)
+	}
+	sentBefore := site.api("GET", "/api/v1/invitations/sent", ada, nil)
+	_, _, againBefore := invite(t, site, ada, "bob")
+
+	if r := site.api("POST", fmt.Sprintf("/api/v1/invitations/%d/ignore", inv.ID), bob, nil); r.Status != 204 {
+		t.Fatalf("ignore: %d %s", r.Status, r.Body)
+	}
+	sentIgnored := site.api("GET", "/api/v1/invitations/sent", ada, nil)
+	_, _, againIgnored := invite(t, site, ada, "bob")
+
+	if r := site.api("POST", fmt.Sprintf("/api/v1/invitations/%d/dont-know", inv.ID), bob, nil); r.Status != 204 {
+		t.Fatalf("don't know: %d %s", r.Status, r.Body)
+	}
+	sentDontKnow := site.api("GET", "/api/v1/invitations/sent", ada, nil)
+	_, _, againDontKnow := invite(t, site, ada, "bob")
+
+	for name, r := range map[string]*response{"ignored": sentIgnored, "don't know": sentDontKnow} {
+		if string(r.Body) != string(sentBefore.Body) || r.Status != sentBefore.Status {
+			t.Errorf("the sender's list differs once %s:\nbefore: %s\nafter:  %s", name, sentBefore.Body, r.Body)
+		}
+	}
+	for name, r := range map[string]*response{"ignored": againIgnored, "don't know": againDontKnow} {
+		if string(r.Body) != string(againBefore.Body) || r.Status != againBefore.Status {
+			t.Errorf("inviting again answers differently once %s:\nbefore: %d %s\nafter:  %d %s", name, againBefore.Status, againBefore.Body, r.Status, r.Body)
+		}
+	}
+	if !strings.Contains(string(sentBefore.Body), `"status":"pending"`) {
+		t.Fatalf("sent list: %s", sentBefore.Body)
+	}
+
+	// The recipient finds it under "ignored", not in the main list.
+	if r := site.api("GET", "/api/v1/invitations/received", bob, nil); string(r.Body) != "[]\n" {
+		t.Fatalf("received: %s", r.Body)
+	}
+	r := site.api("GET", "/api/v1/invitations/received?status=ignored", bob, nil)
+	if !strings.Contains(string(r.Body), `"status":"ignored"`) {
+		t.Fatalf("received, ignored: %s", r.Body)
+	}
+	// And can still accept it.
+	if r := site.api("POST", fmt.Sprintf("/api/v1/invitations/%d/accept", inv.ID), bob, nil); r.Status != 204 {
+		t.Fatalf("accept after ignoring: %d %s", r.Status, r.Body)
+	}
+	if got := connectionHandles(t, site, ada); len(got) != 1 || got[0] != "bob" {
+		t.Fatalf("ada's connections = %v", got)
+	}
+}
+
+func TestInvitations(t *testing.T) {
+	site := newTestSite(t)
+	ada, bob, carol := site.member("ada"), site.member("bob"), site.member("carol")
+
+	t.Run("BadInput", func(t *testing.T) {
+		for _, tc := range []struct {
+			body   map[string]any
+			status int
+			field  string
+		}{
+			{map[string]any{"to": "bob"}, 422, "how_met"},
+			{map[string]any{"to": "bob", "how_met": "enemy"}, 422, "how_met"},
+			{map[string]any{"to": "bob", "how_met": "friend", "note": strings.Repeat("n", 301)}, 422, "note"},
+			{map[string]any{"to": "", "how_met": "friend"}, 422, "to"},
+			{map[string]any{"to": "ada", "how_met": "friend"}, 422, "to"},
+			{map[string]any{"to": "bob", "how_met": "friend", "position_id": 1}, 422, "position_id"},
+			{map[string]any{"to": "bob", "how_met": "colleague", "position_id": 999999}, 422, "position_id"},
+			{map[string]any{"to": "bob", "how_met": 3}, 400, "how_met"},
+			{map[string]any{"to": "nobody-here", "how_met": "friend"}, 404, ""},
+		} {
+			r := site.api("POST", "/api/v1/invitations", ada, tc.body)
+			if r.Status != tc.status || r.ErrorField(t) != tc.field {
+				t.Errorf("%v: %d %s", tc.body, r.Status, r.Body)
+			}
+		}
+		if r := site.api("GET", "/api/v1/invitations/sent", ada, nil); string(r.Body) != "[]\n" {
+			t.Fatalf("refused invitations were stored: %s", r.Body)
+		}
+	})
+	t.Run("AcceptConnects", func(t *testing.T) {
+		_, inv, _ := invite(t, site, ada, "bob")
+		if r := site.api("POST", fmt.Sprintf("/api/v1/invitations/%d/accept", inv.ID), carol, nil); r.Status != 404 {
+			t.Fatalf("carol accepts an invitation to bob: %d", r.Status)
+		}
+		if r := site.api("POST", fmt.Sprintf("/api/v1/invitations/%d/accept", inv.ID), ada, nil); r.Status != 404 {
+			t.Fatalf("the sender accepts her own invitation: %d", r.Status)
+		}
+		if r := site.api("POST", fmt.Sprintf("/api/v1/invitations/%d/accept", inv.ID), bob, nil); r.Status != 204 {
+			t.Fatalf("accept: %d %s", r.Status, r.Body)
+		}
+		if got := connectionHandles(t, site, bob); len(got) != 1 || got[0] != "ada" {
+			t.Fatalf("bob's connections = %v", got)
+		}
+		if status, _, r := invite(t, site, ada, "bob"); status != 409 || r.ErrorField(t) != "to" {
+			t.Fatalf("invite a connection: %d %s", status, r.Body)
+		}
+	})
+	t.Run("CrossingInvitationsConnect", func(t *testing.T) {
+		invite(t, site, carol, "ada")
+		status, inv, r := invite(t, site, ada, "carol")
+		if status != 200 || inv.Status != "accepted" || !strings.Contains(string(r.Body), `"connected":true`) {
+			t.Fatalf("crossing invitation: %d %s", status, r.Body)
+		}
+		if got := connectionHandles(t, site, carol); len(got) != 1 || got[0] != "ada" {
+			t.Fatalf("carol's connections = %v", got)
+		}
+	})
+	t.Run("RemoveIsEitherMemberAlone", func(t *testing.T) {
+		if r := site.api("DELETE", "/api/v1/me/connections/ada", site.member("dave"), nil); r.Status != 404 {
+			t.Fatalf("a stranger removes bob and ada's connection: %d", r.Status)
+		}
+		if got := connectionHandles(t, site, bob); len(got) != 1 {
+			t.Fatalf("bob's connections after a stranger's attempt = %v", got)
+		}
+		if r := site.api("DELETE", "/api/v1/me/connections/ADA", bob, nil); r.Status != 204 {
+			t.Fatalf("bob removes ada: %d %s", r.Status, r.Body)
+		}
+		if got := connectionHandles(t, site, ada); len(got) != 1 || got[0] != "carol" {
+			t.Fatalf("ada's connections after bob removed her = %v", got)
+		}
+		if r := site.api("DELETE", "/api/v1/me/connections/ada", bob, nil); r.Status != 404 {
+			t.Fatalf("remove twice: %d", r.Status)
+		}
+	})
+}
+
+func TestWithdrawAndReinvite(t *testing.T) {
+	site := newTestSite(t)
+	ada, bob := site.member("ada"), site.member("bob")
+	_, inv, _ := invite(t, site, ada, "bob")
+	if r := site.api("DELETE", fmt.Sprintf("/api/v1/invitations/%d", inv.ID), bob, nil); r.Status != 404 {
+		t.Fatalf("the recipient withdraws: %d", r.Status)
+	}
+	if r := site.api("DELETE", fmt.Sprintf("/api/v1/invitations/%d", inv.ID), ada, nil); r.Status != 204 {
+		t.Fatalf("withdraw: %d %s", r.Status, r.Body)
+	}
+	if r := site.api("GET", "/api/v1/invitations/received", bob, nil); string(r.Body) != "[]\n" {
+		t.Fatalf("bob still sees a withdrawn invitation: %s", r.Body)
+	}
+	if r := site.api("POST", fmt.Sprintf("/api/v1/invitations/%d/accept", inv.ID), bob, nil); r.Status != 404 {
+		t.Fatalf("accept a withdrawn invitation: %d", r.Status)
+	}
+	if status, _, r := invite(t, site, ada, "bob"); status != 409 || !strings.Contains(string(r.Body), "3 weeks") {
+		t.Fatalf("invite again at once: %d %s", status, r.Body)
+	}
+	site.Svc.SetClock(func() time.Time { return time.Now().Add(22 * 24 * time.Hour) })
+	defer site.Svc.SetClock(time.Now)
+	if status, _, r := invite(t, site, ada, "bob"); status != 201 {
+		t.Fatalf("invite again after 3 weeks: %d %s", status, r.Body)
+	}
+}
+
+func TestInvitationsExpire(t *testing.T) {
+	site := newTestSite(t)
+	ada := site.member("ada")
+	site.signUp("bob")
+	_, inv, _ := invite(t, site, ada, "bob")
+	site.Svc.SetClock(func() time.Time { return time.Now().Add(184 * 24 * time.Hour) })
+	defer site.Svc.SetClock(time.Now)
+	ada, bob := site.logIn("ada"), site.logIn("bob") // six months on, the old sessions have ended
+	if r := site.api("GET", "/api/v1/invitations/received", bob, nil); string(r.Body) != "[]\n" {
+		t.Fatalf("an expired invitation is listed: %s", r.Body)
+	}
+	if r := site.api("POST", fmt.Sprintf("/api/v1/invitations/%d/accept", inv.ID), bob, nil); r.Status != 404 {
+		t.Fatalf("accept an expired invitation: %d", r.Status)
+	}
+	if status, _, r := invite(t, site, ada, "bob"); status != 201 {
+		t.Fatalf("invite again after expiry: %d %s", status, r.Body)
+	}
+}
+
+func TestInvitationWeeklyLimit(t *testing.T) {
+	site := newTestSite(t)
+	ada := site.member("ada")
+	ctx := context.Background()
+	for i := 0; i < 100; i++ {
+		m := &rapport.Member{Handle: fmt.Sprintf("someone-%d", i), Email: fmt.Sprintf("someone-%d@example.com", i), DisplayName: "Someone"}
+		if err := site.DB.CreateMember(ctx, m, "no password", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if status, _, r := invite(t, site, ada, m.Handle); status != 201 {
+			t.Fatalf("invitation %d: %d %s", i+1, status, r.Body)
+		}
+	}
+	site.signUp("last-one")
+	if status, _, r := invite(t, site, ada, "last-one"); status != 429 || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("invitation 101 in a week: %d %s", status, r.Body)
+	}
+}
+
+func TestBlocksAreSilentAndTotal(t *testing.T) {
+	site := newTestSite(t)
+	ada, bob, carol := site.member("ada"), site.member("bob"), site.member("carol")
+	_, inv, _ := invite(t, site, ada, "bob")
+	site.api("POST", fmt.Sprintf("/api/v1/invitations/%d/accept", inv.ID), bob, nil)
+	_, pending, _ := invite(t, site, bob, "carol")
+	invite(t, site, carol, "ada")
+
+	if r := site.api("POST", "/api/v1/me/blocks", ada, map[string]string{"handle": "bob"}); r.Status != 204 {
+		t.Fatalf("block: %d %s", r.Status, r.Body)
+	}
+	if got := connectionHandles(t, site, bob); len(got) != 0 {
+		t.Fatalf("bob is still connected after ada blocked him: %v", got)
+	}
+	nobody := site.api("GET", "/api/v1/members/nobody-at-all", bob, nil)
+	for _, tc := range []struct {
+		name  string
+		token string
+		path  string
+	}{
+		{"BlockedSeesNoProfile", bob, "/api/v1/members/ada"},
+		{"BlockerSeesNoProfile", ada, "/api/v1/members/bob"},
+	} {
+		r := site.api("GET", tc.path, tc.token, nil)
+		if r.Status != nobody.Status || string(r.Body) != string(nobody.Body) {
+			t.Errorf("%s: %d %s, want what a missing member gets: %d %s", tc.name, r.Status, r.Body, nobody.Status, nobody.Body)
+		}
+	}
+	// Bob can no more invite ada than a member who does not exist.
+	_, _, byBob := invite(t, site, bob, "ada")
+	_, _, toNobody := invite(t, site, bob, "nobody-at-all")
+	if byBob.Status != 404 || string(byBob.Body) != string(toNobody.Body) {
+		t.Fatalf("the blocked member invites: %d %s; a missing member: %s", byBob.Status, byBob.Body, toNobody.Body)
+	}
+	if status, _, r := invite(t, site, ada, "bob"); status != 409 {
+		t.Fatalf("the blocker invites: %d %s", status, r.Body)
+	}
+	// Others are untouched: bob's invitation to carol stands.
+	if r := site.api("GET", "/api/v1/invitations/received", carol, nil); !strings.Contains(string(r.Body), fmt.Sprintf(`"id":%d`, pending.ID)) {
+		t.Fatalf("carol's invitations: %s", r.Body)
+	}
+	if r := site.api("GET", "/api/v1/me/blocks", ada, nil); !strings.Contains(string(r.Body), `"handle":"bob"`) {
+		t.Fatalf("ada's blocks: %s", r.Body)
+	}
+	if r := site.api("GET", "/api/v1/me/blocks", bob, nil); string(r.Body) != "[]\n" {
+		t.Fatalf("bob's blocks tell him something: %s", r.Body)
+	}
+
+	t.Run("BlockWithdrawsInvitationsBothWays", func(t *testing.T) {
+		_, inv, _ := invite(t, site, carol, "bob")
+		site.api("POST", "/api/v1/me/blocks", bob, map[string]string{"handle": "carol"})
+		if r := site.api("GET", "/api/v1/invitations/sent", carol, nil); strings.Contains(string(r.Body), fmt.Sprintf(`"id":%d`, inv.ID)) {
+			t.Fatalf("carol's invitation to bob survives his block: %s", r.Body)
+		}
+		if r := site.api("GET", "/api/v1/invitations/received", carol, nil); strings.Contains(string(r.Body), fmt.Sprintf(`"id":%d`, pending.ID)) {
+			t.Fatalf("bob's invitation to carol survives his block: %s", r.Body)
+		}
+	})
+	t.Run("Unblock", func(t *testing.T) {
+		if r := site.api("DELETE", "/api/v1/me/blocks/bob", ada, nil); r.Status != 204 {
+			t.Fatalf("unblock: %d", r.Status)
+		}
+		if r := site.api("GET", "/api/v1/members/ada", bob, nil); r.Status != 200 {
+			t.Fatalf("profile after unblock: %d", r.Status)
+		}
+		if got := connectionHandles(t, site, ada); len(got) != 0 {
+			t.Fatalf("unblocking restored a connection: %v", got)
+		}
+		if r := site.api("DELETE", "/api/v1/me/blocks/bob", ada, nil); r.Status != http.StatusNotFound {
+			t.Fatalf("unblock twice: %d", r.Status)
+		}
+	})
+}
