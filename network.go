@@ -97,3 +97,11 @@ type Connection struct {
 	Other     *Member
 	CreatedAt time.Time
 }
+
+// Relation is where a member stands from the viewer: the degree (1, 2, 3,
+// or 0 for out of network and for oneself) and how many connections the two
+// share.
+type Relation struct {
+	Degree      int
+	MutualCount int
+}

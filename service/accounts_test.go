@@ -29,7 +29,7 @@ func MustOpenServices(tb testing.TB) (*service.Services, *store.DB) {
 		tb.Fatal(err)
 	}
 	sender, _ := mail.New("", "Rapport <no-reply@localhost>", filepath.Join(dir, "outbox"))
-	return service.New(db, sender, service.DefaultConfig(), nil), db
+	return service.New(db, nil, sender, service.DefaultConfig(), nil), db
 }
 
 func signedIn(t *testing.T, svc *service.Services, handle string) context.Context {
@@ -109,7 +109,7 @@ func TestProfilesActOnTheCallerOnly(t *testing.T) {
 	if _, err := svc.Profiles.UpdatePosition(bob, p.ID, rapport.Position{Title: "Hacked", OrganizationName: "Evil", Start: rapport.Month{Year: 2020, Month: 1}}); rapport.ErrorCode(err) != rapport.ENOTFOUND {
 		t.Fatalf("bob updates ada's position: %v", err)
 	}
-	m, err := svc.Profiles.Profile(bob, "ada")
+	m, _, err := svc.Profiles.Profile(bob, "ada")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,6 +105,7 @@ func (s *Network) Invite(ctx context.Context, in Invite) (*rapport.Invitation, b
 		if _, err := s.db.AcceptInvitation(ctx, back[0].ID, c.MemberID, now.Add(-rapport.InvitationTTL), now); err != nil {
 			return nil, false, err
 		}
+		s.graph.Add(c.MemberID, to.ID)
 		back[0].Status = rapport.InvitationAccepted
 		return back[0], true, nil
 	}
@@ -205,8 +206,11 @@ func (s *Network) Accept(ctx context.Context, id int64) error {
 		return err
 	}
 	now := s.now()
-	_, err = s.db.AcceptInvitation(ctx, id, c.MemberID, now.Add(-rapport.InvitationTTL), now)
-	return err
+	if _, err := s.db.AcceptInvitation(ctx, id, c.MemberID, now.Add(-rapport.InvitationTTL), now); err != nil {
+		return err
+	}
+	s.graph.Add(inv.SenderID, c.MemberID)
+	return nil
 }
 
 // Ignore moves a pending invitation addressed to the caller to the ignored
@@ -313,6 +317,7 @@ func (s *Network) RemoveConnection(ctx context.Context, handle string) error {
 	} else if err != nil {
 		return err
 	}
+	s.graph.Remove(c.MemberID, other.ID)
 	return nil
 }
 
@@ -331,7 +336,11 @@ func (s *Network) Block(ctx context.Context, handle string) error {
 	} else if other.ID == c.MemberID {
 		return rapport.FieldError("handle", "You cannot block yourself.")
 	}
-	return s.db.CreateBlock(ctx, c.MemberID, other.ID, s.now())
+	if err := s.db.CreateBlock(ctx, c.MemberID, other.ID, s.now()); err != nil {
+		return err
+	}
+	s.graph.Remove(c.MemberID, other.ID)
+	return nil
 }
 
 // Unblock lifts the caller's block of the member at handle. Returns

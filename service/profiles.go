@@ -24,35 +24,40 @@ func (s *Profiles) Me(ctx context.Context) (*rapport.Member, error) {
 	return s.db.FindMemberByID(ctx, c.MemberID)
 }
 
-// Profile returns the profile at a handle as the caller may see it. Returns
+// Profile returns the profile at a handle as the caller may see it, and
+// where that member stands from the caller. Returns
 // ENOTFOUND when there is no such member or the account is suspended, and
 // EUNAUTHORIZED when the member shows their profile to signed-in members only
 // and the caller is anonymous.
-func (s *Profiles) Profile(ctx context.Context, handle string) (*rapport.Member, error) {
+func (s *Profiles) Profile(ctx context.Context, handle string) (*rapport.Member, rapport.Relation, error) {
+	var rel rapport.Relation
 	m, err := s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
 	if err != nil {
-		return nil, err
+		return nil, rel, err
 	}
 	c := rapport.CallerFromContext(ctx)
 	if m.Status != rapport.StatusActive {
-		return nil, rapport.Errorf(rapport.ENOTFOUND, "Member not found.")
+		return nil, rel, rapport.Errorf(rapport.ENOTFOUND, "Member not found.")
 	}
 	if !c.Anonymous() && c.MemberID != m.ID {
 		// A block hides each member from the other, and answers exactly as
 		// for a member that does not exist.
 		if aBlockedB, bBlockedA, err := s.db.FindBlocks(ctx, c.MemberID, m.ID); err != nil {
-			return nil, err
+			return nil, rel, err
 		} else if aBlockedB || bBlockedA {
-			return nil, rapport.Errorf(rapport.ENOTFOUND, "Member not found.")
+			return nil, rel, rapport.Errorf(rapport.ENOTFOUND, "Member not found.")
 		}
 	}
 	if m.Profile.Visibility == rapport.VisibilityMembers && c.Anonymous() {
-		return nil, rapport.Errorf(rapport.EUNAUTHORIZED, "%s shows their profile to signed-in members only. Sign in to see it.", m.DisplayName)
+		return nil, rel, rapport.Errorf(rapport.EUNAUTHORIZED, "%s shows their profile to signed-in members only. Sign in to see it.", m.DisplayName)
 	}
 	if c.MemberID != m.ID {
 		m.Email = "" // an address is the member's own until they choose to share it
 	}
-	return m, nil
+	if !c.Anonymous() && c.MemberID != m.ID {
+		rel = rapport.Relation{Degree: int(s.graph.Degree(c.MemberID, m.ID)), MutualCount: s.graph.MutualCount(c.MemberID, m.ID)}
+	}
+	return m, rel, nil
 }
 
 // UpdateProfile changes the caller's name, headline, about, location and

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/graph"
 	"github.com/rapportnet/rapport/mail"
 	"github.com/rapportnet/rapport/store"
 )
@@ -54,15 +55,19 @@ type Services struct {
 	Network  *Network
 }
 
-// New wires the services over one store.
-func New(db *store.DB, sender mail.Sender, cfg Config, log *slog.Logger) *Services {
+// New wires the services over one store and the graph index built from it
+// (see BuildGraph); a nil index starts empty.
+func New(db *store.DB, g *graph.Index, sender mail.Sender, cfg Config, log *slog.Logger) *Services {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.MaxConcurrentHashes < 1 {
 		cfg.MaxConcurrentHashes = 1
 	}
-	base := base{db: db, now: time.Now, log: log}
+	if g == nil {
+		g = graph.New()
+	}
+	base := base{db: db, graph: g, now: time.Now, log: log}
 	return &Services{
 		Accounts: &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
 		Profiles: &Profiles{base: base},
@@ -79,9 +84,10 @@ func (s *Services) SetClock(now func() time.Time) {
 
 // base is what every service has.
 type base struct {
-	db  *store.DB
-	now func() time.Time
-	log *slog.Logger
+	db    *store.DB
+	graph *graph.Index // beside the store: updated after each committed change
+	now   func() time.Time
+	log   *slog.Logger
 }
 
 // member returns the signed-in caller. Returns EUNAUTHORIZED for an

@@ -340,3 +340,39 @@ func (db *DB) FindBlocks(ctx context.Context, a, b int64) (aBlockedB, bBlockedA 
 	})
 	return aBlockedB, bBlockedA, err
 }
+
+// ScanConnections calls fn with every connection once (the side whose member
+// id is the smaller), and every member, for building the graph index. It
+// reads in one transaction, so the index starts from one consistent state.
+func (db *DB) ScanConnections(ctx context.Context, member func(id int64), connection func(a, b int64)) error {
+	return db.read(ctx, "scan connections", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id FROM members WHERE status = 'active'`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			member(id)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		rows, err = tx.QueryContext(ctx, `SELECT member_id, other_id FROM connections WHERE member_id < other_id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a, b int64
+			if err := rows.Scan(&a, &b); err != nil {
+				return err
+			}
+			connection(a, b)
+		}
+		return rows.Err()
+	})
+}

@@ -28,6 +28,15 @@ type memberResponse struct {
 	Skills      []string            `json:"skills"`
 }
 
+// profileResponse is another member's profile with where they stand from
+// the caller: degree 1, 2 or 3, or null (out of network, oneself, or an
+// anonymous caller), and the connections the two share.
+type profileResponse struct {
+	memberResponse
+	Degree      *int `json:"degree"`
+	MutualCount int  `json:"mutual_count"`
+}
+
 type positionResponse struct {
 	ID               int64   `json:"id"`
 	Title            string  `json:"title"`
@@ -552,11 +561,15 @@ func (s *Server) handleAPITokenDelete(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) handleAPIMember(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.svc.Profiles.Profile(r.Context(), r.PathValue("handle"))
+	m, rel, err := s.svc.Profiles.Profile(r.Context(), r.PathValue("handle"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.newMemberResponse(m))
+	out := profileResponse{memberResponse: s.newMemberResponse(m), MutualCount: rel.MutualCount}
+	if rel.Degree != 0 {
+		out.Degree = &rel.Degree
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

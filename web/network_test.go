@@ -312,3 +312,71 @@ func TestBlocksAreSilentAndTotal(t *testing.T) {
 		}
 	})
 }
+
+func relation(t *testing.T, site *testSite, token, handle string) (degree *int, mutual int) {
+	t.Helper()
+	r := site.api("GET", "/api/v1/members/"+handle, token, nil)
+	if r.Status != 200 {
+		t.Fatalf("profile of %s: %d %s", handle, r.Status, r.Body)
+	}
+	var out struct {
+		Degree      *int `json:"degree"`
+		MutualCount int  `json:"mutual_count"`
+	}
+	r.JSON(t, &out)
+	return out.Degree, out.MutualCount
+}
+
+func connect(t *testing.T, site *testSite, from, fromHandle, to, toHandle string) {
+	t.Helper()
+	_, inv, _ := invite(t, site, from, toHandle)
+	if r := site.api("POST", fmt.Sprintf("/api/v1/invitations/%d/accept", inv.ID), to, nil); r.Status != 204 {
+		t.Fatalf("%s accepts %s: %d %s", toHandle, fromHandle, r.Status, r.Body)
+	}
+}
+
+func TestProfileDegreeAndMutuals(t *testing.T) {
+	dir := t.TempDir()
+	dsn := dir + "/rapport.db"
+	site := newTestSiteOn(t, dsn, dir)
+	ada, bob, carol, dave := site.member("ada"), site.member("bob"), site.member("carol"), site.member("dave")
+	connect(t, site, ada, "ada", bob, "bob")
+	connect(t, site, bob, "bob", carol, "carol")
+	connect(t, site, carol, "carol", dave, "dave")
+
+	want := func(token, handle string, degree, mutual int) {
+		t.Helper()
+		d, m := relation(t, site, token, handle)
+		got := 0
+		if d != nil {
+			got = *d
+		}
+		if got != degree || m != mutual {
+			t.Fatalf("%s as seen: degree %v mutual %d, want %d and %d", handle, got, m, degree, mutual)
+		}
+	}
+	want(ada, "bob", 1, 0)
+	want(ada, "carol", 2, 1)
+	want(ada, "dave", 3, 0)
+	want(ada, "ada", 0, 0)
+	if r := site.api("GET", "/api/v1/members/carol", "", nil); !strings.Contains(string(r.Body), `"degree":null,"mutual_count":0`) {
+		t.Fatalf("anonymous: %s", r.Body)
+	}
+
+	t.Run("RestartRebuildsTheIndex", func(t *testing.T) {
+		again := newTestSiteOn(t, dsn, dir)
+		d, m := relation(t, again, again.logIn("ada"), "carol")
+		if d == nil || *d != 2 || m != 1 {
+			t.Fatalf("after a restart: degree %v mutual %d", d, m)
+		}
+	})
+	t.Run("RemovingAConnectionShowsAtOnce", func(t *testing.T) {
+		site.api("DELETE", "/api/v1/me/connections/ada", bob, nil)
+		want(ada, "carol", 0, 0)
+		want(ada, "bob", 0, 0)
+	})
+	t.Run("BlockingShowsAtOnce", func(t *testing.T) {
+		site.api("POST", "/api/v1/me/blocks", dave, map[string]string{"handle": "carol"})
+		want(bob, "dave", 0, 0)
+	})
+}

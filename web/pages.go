@@ -37,6 +37,9 @@ var templateFuncs = template.FuncMap{
 	"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
 	"day":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 	"join": strings.Join,
+	"ordinal": func(d int) string {
+		return map[int]string{1: "1st", 2: "2nd", 3: "3rd"}[d]
+	},
 	// blank is the data of an empty form.
 	"blank": func() *pageData { return &pageData{Errors: map[string]string{}, Values: map[string]string{}} },
 }
@@ -67,6 +70,7 @@ type pageData struct {
 
 	Next      string
 	Member    *rapport.Member
+	Relation  rapport.Relation
 	Own       bool
 	Position  *rapport.Position
 	Education *rapport.Education
@@ -255,7 +259,7 @@ func (s *Server) handleReset(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleProfilePage(w http.ResponseWriter, r *http.Request) error {
-	m, err := s.svc.Profiles.Profile(r.Context(), r.PathValue("handle"))
+	m, rel, err := s.svc.Profiles.Profile(r.Context(), r.PathValue("handle"))
 	if rapport.ErrorCode(err) == rapport.EUNAUTHORIZED {
 		data := s.newPage(r, "Sign in to see this profile")
 		data.Message, data.Next = rapport.ErrorMessage(err), r.URL.Path
@@ -264,7 +268,7 @@ func (s *Server) handleProfilePage(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	data := s.newPage(r, m.DisplayName)
-	data.Member, data.Own = m, data.Caller.MemberID == m.ID
+	data.Member, data.Own, data.Relation = m, data.Caller.MemberID == m.ID, rel
 	return s.render(w, http.StatusOK, "profile", data)
 }
 

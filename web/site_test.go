@@ -61,7 +61,11 @@ func newTestSiteOn(t testing.TB, dsn, dir string) *testSite {
 	cfg := service.DefaultConfig()
 	cfg.BaseURL = base
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(db, sender, cfg, log)
+	g, err := service.BuildGraph(ctx, db, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(db, g, sender, cfg, log)
 	srv, err := web.NewServer(svc, db, web.Config{BaseURL: base}, log)
 	if err != nil {
 		t.Fatal(err)

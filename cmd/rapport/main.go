@@ -200,7 +200,12 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 	}
 	svcCfg := service.DefaultConfig()
 	svcCfg.BaseURL = strings.TrimRight(baseURL, "/")
-	svc := service.New(db, sender, svcCfg, log)
+	g, err := service.BuildGraph(ctx, db, stdout)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	svc := service.New(db, g, sender, svcCfg, log)
 	srv, err := web.NewServer(svc, db, web.Config{BaseURL: svcCfg.BaseURL, SessionMax: svcCfg.SessionMax, TrustProxy: cfg.TrustProxy}, log)
 	if err != nil {
 		ln.Close()

@@ -1,0 +1,447 @@
+// Package graph is the in-memory index of the connections between members:
+// degrees, mutual connections, the second-degree network, people you may
+// know and introduction paths. It is built from the store at start and
+// updated after each committed change; the store stays the truth.
+//
+// Members are numbered densely inside the index, and each member's
+// connections are kept as a sorted slice of those numbers: four bytes a
+// connection direction, plus a small fixed cost a member.
+package graph
+
+import (
+	"slices"
+	"sort"
+	"sync"
+)
+
+// Degree is how far one member is from another.
+type Degree int
+
+// Degrees. OutOfNetwork is further than third degree, or no path at all.
+const (
+	OutOfNetwork Degree = 0
+	First        Degree = 1
+	Second       Degree = 2
+	Third        Degree = 3
+)
+
+// Index is the graph of connections. It is safe for concurrent use: many
+// readers, one writer at a time.
+type Index struct {
+	mu    sync.RWMutex
+	ids   map[int64]uint32 // member id → index number
+	ext   []int64          // index number → member id
+	adj   [][]uint32       // sorted connections of each index number
+	edges int              // connections, each counted once
+
+	scratch sync.Pool // *scratch
+}
+
+// New returns an empty index.
+func New() *Index {
+	return &Index{ids: map[int64]uint32{}}
+}
+
+// node returns the number of a member, adding the member when asked.
+// Callers hold the write lock when add is true.
+func (g *Index) node(id int64, add bool) (uint32, bool) {
+	if n, ok := g.ids[id]; ok {
+		return n, true
+	} else if !add {
+		return 0, false
+	}
+	n := uint32(len(g.ext))
+	g.ids[id] = n
+	g.ext = append(g.ext, id)
+	g.adj = append(g.adj, nil)
+	return n, true
+}
+
+// insert adds v to the sorted list s if it is not there.
+func insert(s []uint32, v uint32) ([]uint32, bool) {
+	i, found := slices.BinarySearch(s, v)
+	if found {
+		return s, false
+	}
+	return slices.Insert(s, i, v), true
+}
+
+// remove takes v out of the sorted list s.
+func remove(s []uint32, v uint32) ([]uint32, bool) {
+	i, found := slices.BinarySearch(s, v)
+	if !found {
+		return s, false
+	}
+	return slices.Delete(s, i, i+1), true
+}
+
+// Add records a connection between two members. It reports whether the
+// connection is new.
+func (g *Index) Add(a, b int64) bool {
+	if a == b {
+		return false
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	na, _ := g.node(a, true)
+	nb, _ := g.node(b, true)
+	var added bool
+	g.adj[na], added = insert(g.adj[na], nb)
+	if added {
+		g.adj[nb], _ = insert(g.adj[nb], na)
+		g.edges++
+	}
+	return added
+}
+
+// Remove forgets a connection. It reports whether there was one.
+func (g *Index) Remove(a, b int64) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	na, okA := g.node(a, false)
+	nb, okB := g.node(b, false)
+	if !okA || !okB {
+		return false
+	}
+	var removed bool
+	g.adj[na], removed = remove(g.adj[na], nb)
+	if removed {
+		g.adj[nb], _ = remove(g.adj[nb], na)
+		g.edges--
+	}
+	return removed
+}
+
+// Stats are the size of the index.
+type Stats struct {
+	Members     int
+	Connections int
+	Bytes       int // memory held by the index, estimated
+	// DegreeHistogram counts members by their number of connections, in
+	// buckets 0, 1, 2-3, 4-7, 8-15, ... (powers of two).
+	DegreeHistogram []int
+}
+
+// Stats returns the size of the index.
+func (g *Index) Stats() Stats {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	s := Stats{Members: len(g.ext), Connections: g.edges}
+	bytes := len(g.ext)*(8+24) + len(g.ids)*16 // ext, slice headers, map entries (approximate)
+	for _, a := range g.adj {
+		bytes += cap(a) * 4
+		bucket := 0
+		for d := len(a); d > 0; d >>= 1 {
+			bucket++
+		}
+		for len(s.DegreeHistogram) <= bucket {
+			s.DegreeHistogram = append(s.DegreeHistogram, 0)
+		}
+		s.DegreeHistogram[bucket]++
+	}
+	s.Bytes = bytes
+	return s
+}
+
+// Connections returns the member's connections, in no particular order.
+func (g *Index) Connections(a int64) []int64 {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	na, ok := g.node(a, false)
+	if !ok {
+		return nil
+	}
+	return g.toIDs(g.adj[na])
+}
+
+func (g *Index) toIDs(ns []uint32) []int64 {
+	out := make([]int64, len(ns))
+	for i, n := range ns {
+		out[i] = g.ext[n]
+	}
+	return out
+}
+
+// Connected reports whether two members are connected.
+func (g *Index) Connected(a, b int64) bool {
+	return g.Degree(a, b) == First
+}
+
+// Degree returns how far b is from a: First, Second, Third or OutOfNetwork.
+// A member is OutOfNetwork of themselves.
+func (g *Index) Degree(a, b int64) Degree {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	na, okA := g.node(a, false)
+	nb, okB := g.node(b, false)
+	if !okA || !okB || na == nb {
+		return OutOfNetwork
+	}
+	return g.degree(na, nb)
+}
+
+func (g *Index) degree(na, nb uint32) Degree {
+	A, B := g.adj[na], g.adj[nb]
+	if len(A) > len(B) {
+		A, B = B, A
+		na, nb = nb, na
+	}
+	if _, found := slices.BinarySearch(A, nb); found {
+		return First
+	}
+	if intersects(A, B) {
+		return Second
+	}
+	if len(A) == 0 || len(B) == 0 {
+		return OutOfNetwork
+	}
+	// Third degree: an edge between a connection of a and one of b. Mark
+	// B's side, then walk the connections of A's side.
+	sc := g.getScratch()
+	defer g.scratch.Put(sc)
+	sc.next()
+	for _, y := range B {
+		sc.mark(y)
+	}
+	for _, x := range A {
+		for _, z := range g.adj[x] {
+			if sc.marked(z) {
+				return Third
+			}
+		}
+	}
+	return OutOfNetwork
+}
+
+// intersects reports whether two sorted lists share a value.
+func intersects(a, b []uint32) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a)*16 < len(b) {
+		for _, v := range a {
+			if _, found := slices.BinarySearch(b, v); found {
+				return true
+			}
+		}
+		return false
+	}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// intersectCount counts the values two sorted lists share; when out is not
+// nil it appends them to it.
+func intersectCount(a, b []uint32, out *[]uint32) int {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	n := 0
+	if len(a)*16 < len(b) {
+		// Galloping: far fewer steps when one list is much shorter.
+		lo := 0
+		for _, v := range a {
+			k, found := slices.BinarySearch(b[lo:], v)
+			lo += k
+			if found {
+				n++
+				if out != nil {
+					*out = append(*out, v)
+				}
+			}
+		}
+		return n
+	}
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			if out != nil {
+				*out = append(*out, a[i])
+			}
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// MutualCount returns how many connections a and b share.
+func (g *Index) MutualCount(a, b int64) int {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	na, okA := g.node(a, false)
+	nb, okB := g.node(b, false)
+	if !okA || !okB || na == nb {
+		return 0
+	}
+	return intersectCount(g.adj[na], g.adj[nb], nil)
+}
+
+// Mutuals returns the connections a and b share, ordered by member id.
+func (g *Index) Mutuals(a, b int64) []int64 {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	na, okA := g.node(a, false)
+	nb, okB := g.node(b, false)
+	if !okA || !okB || na == nb {
+		return nil
+	}
+	var shared []uint32
+	intersectCount(g.adj[na], g.adj[nb], &shared)
+	out := g.toIDs(shared)
+	slices.Sort(out)
+	return out
+}
+
+// SecondDegreeSize returns how many members are exactly two steps from a.
+func (g *Index) SecondDegreeSize(a int64) int {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	na, ok := g.node(a, false)
+	if !ok {
+		return 0
+	}
+	sc := g.getScratch()
+	defer g.scratch.Put(sc)
+	sc.next()
+	sc.mark(na)
+	for _, x := range g.adj[na] {
+		sc.mark(x)
+	}
+	n := 0
+	for _, x := range g.adj[na] {
+		for _, y := range g.adj[x] {
+			if !sc.marked(y) {
+				sc.mark(y)
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Suggestion is a member one may know, and how many connections they share.
+type Suggestion struct {
+	MemberID int64
+	Mutual   int
+}
+
+// Suggestions returns up to n second-degree members of a, most mutual
+// connections first (ties by member id), leaving out those exclude says.
+func (g *Index) Suggestions(a int64, n int, exclude func(id int64) bool) []Suggestion {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	na, ok := g.node(a, false)
+	if !ok || n <= 0 {
+		return nil
+	}
+	sc := g.getScratch()
+	defer g.scratch.Put(sc)
+	sc.next()
+	sc.mark(na)
+	for _, x := range g.adj[na] {
+		sc.mark(x)
+	}
+	// Count, for each second-degree member, the paths through a's connections.
+	candidates := sc.list[:0]
+	for _, x := range g.adj[na] {
+		for _, y := range g.adj[x] {
+			if sc.marked(y) {
+				continue
+			}
+			if sc.count(y) == 0 {
+				candidates = append(candidates, y)
+			}
+			sc.add(y)
+		}
+	}
+	sc.list = candidates
+	top := make([]Suggestion, 0, n+1)
+	for _, y := range candidates {
+		s := Suggestion{MemberID: g.ext[y], Mutual: int(sc.count(y))}
+		if len(top) == n && !better(s, top[n-1]) {
+			continue
+		}
+		if exclude != nil && exclude(s.MemberID) {
+			continue
+		}
+		i := sort.Search(len(top), func(i int) bool { return better(s, top[i]) })
+		top = slices.Insert(top, i, s)
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
+}
+
+func better(a, b Suggestion) bool {
+	return a.Mutual > b.Mutual || (a.Mutual == b.Mutual && a.MemberID < b.MemberID)
+}
+
+// Path returns a shortest path from a to b of at most three steps, as the
+// members along it (a first, b last), or nil when b is further or a == b.
+// Among the intermediaries of a second-degree path, it picks one that
+// prefer accepts when there is one (a connection tagged trusted, say).
+func (g *Index) Path(a, b int64, prefer func(via int64) bool) []int64 {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	na, okA := g.node(a, false)
+	nb, okB := g.node(b, false)
+	if !okA || !okB || na == nb {
+		return nil
+	}
+	A, B := g.adj[na], g.adj[nb]
+	if _, found := slices.BinarySearch(A, nb); found {
+		return []int64{a, b}
+	}
+	var shared []uint32
+	if intersectCount(A, B, &shared) > 0 {
+		via := shared[0]
+		for _, x := range shared {
+			if prefer != nil && prefer(g.ext[x]) {
+				via = x
+				break
+			}
+		}
+		return []int64{a, g.ext[via], b}
+	}
+	// Three steps: a → x → y → b with x among A and y among B.
+	sc := g.getScratch()
+	defer g.scratch.Put(sc)
+	sc.next()
+	for _, y := range B {
+		sc.mark(y)
+	}
+	var best []int64
+	for _, x := range A {
+		for _, y := range g.adj[x] {
+			if sc.marked(y) {
+				path := []int64{a, g.ext[x], g.ext[y], b}
+				if prefer == nil || prefer(g.ext[x]) {
+					return path
+				}
+				if best == nil {
+					best = path
+				}
+				break
+			}
+		}
+	}
+	return best
+}

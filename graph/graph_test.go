@@ -1,0 +1,230 @@
+package graph
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// naive is an independent, obviously correct implementation to check the
+// index against: sets and breadth-first search.
+type naive map[int64]map[int64]bool
+
+func (n naive) add(a, b int64) {
+	if a == b {
+		return
+	}
+	for _, p := range [][2]int64{{a, b}, {b, a}} {
+		if n[p[0]] == nil {
+			n[p[0]] = map[int64]bool{}
+		}
+		n[p[0]][p[1]] = true
+	}
+}
+
+func (n naive) distance(a, b int64) Degree {
+	if a == b {
+		return OutOfNetwork
+	}
+	seen := map[int64]bool{a: true}
+	frontier := []int64{a}
+	for d := 1; d <= 3; d++ {
+		var next []int64
+		for _, x := range frontier {
+			for y := range n[x] {
+				if y == b {
+					return Degree(d)
+				}
+				if !seen[y] {
+					seen[y] = true
+					next = append(next, y)
+				}
+			}
+		}
+		frontier = next
+	}
+	return OutOfNetwork
+}
+
+func (n naive) mutual(a, b int64) int {
+	c := 0
+	for x := range n[a] {
+		if n[b][x] {
+			c++
+		}
+	}
+	return c
+}
+
+func (n naive) second(a int64) map[int64]int {
+	out := map[int64]int{}
+	for x := range n[a] {
+		for y := range n[x] {
+			if y != a && !n[a][y] {
+				out[y]++
+			}
+		}
+	}
+	return out
+}
+
+// loadEdges reads a SNAP edge list from the shared data folder.
+func loadEdges(tb testing.TB, name string) [][2]int64 {
+	tb.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "shared", "data", name))
+	if err != nil {
+		tb.Skipf("real graph %s not available: %v", name, err)
+	}
+	defer f.Close()
+	var edges [][2]int64
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		var a, b int64
+		if _, err := fmt.Sscan(line, &a, &b); err != nil {
+			tb.Fatalf("%s: %q: %v", name, line, err)
+		}
+		edges = append(edges, [2]int64{a + 1, b + 1}) // ids start at 1, as in the store
+	}
+	return edges
+}
+
+func TestAgainstNaiveOnRealGraph(t *testing.T) {
+	edges := loadEdges(t, "ego-facebook.edges")
+	ref := naive{}
+	b := NewBuilder()
+	incr := New()
+	for _, e := range edges {
+		ref.add(e[0], e[1])
+		b.Add(e[0], e[1])
+		incr.Add(e[0], e[1])
+	}
+	built := b.Index()
+	var members []int64
+	for id := range ref {
+		members = append(members, id)
+	}
+	slices.Sort(members)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for name, g := range map[string]*Index{"built": built, "added one by one": incr} {
+		t.Run(name, func(t *testing.T) {
+			if s := g.Stats(); s.Connections != 88234 || s.Members != 4039 {
+				t.Fatalf("stats = %+v", s)
+			}
+			counts := map[Degree]int{}
+			for i := 0; i < 3000; i++ {
+				a, c := members[rnd.IntN(len(members))], members[rnd.IntN(len(members))]
+				want := ref.distance(a, c)
+				counts[want]++
+				if got := g.Degree(a, c); got != want {
+					t.Fatalf("Degree(%d, %d) = %d, want %d", a, c, got, want)
+				}
+				if got, want := g.MutualCount(a, c), ref.mutual(a, c); a != c && got != want {
+					t.Fatalf("MutualCount(%d, %d) = %d, want %d", a, c, got, want)
+				}
+				path := g.Path(a, c, nil)
+				if want == OutOfNetwork {
+					if path != nil {
+						t.Fatalf("Path(%d, %d) = %v for members out of network", a, c, path)
+					}
+				} else {
+					if len(path) != int(want)+1 || path[0] != a || path[len(path)-1] != c {
+						t.Fatalf("Path(%d, %d) = %v at degree %d", a, c, path, want)
+					}
+					for k := 0; k+1 < len(path); k++ {
+						if !ref[path[k]][path[k+1]] {
+							t.Fatalf("Path(%d, %d) = %v steps over a missing connection", a, c, path)
+						}
+					}
+				}
+			}
+			// The sample must reach every degree for the test to mean something.
+			for _, d := range []Degree{First, Second, Third, OutOfNetwork} {
+				if counts[d] == 0 && d != OutOfNetwork {
+					t.Fatalf("no pair at degree %d in the sample: %v", d, counts)
+				}
+			}
+			for i := 0; i < 50; i++ {
+				a := members[rnd.IntN(len(members))]
+				second := ref.second(a)
+				if got := g.SecondDegreeSize(a); got != len(second) {
+					t.Fatalf("SecondDegreeSize(%d) = %d, want %d", a, got, len(second))
+				}
+				top := g.Suggestions(a, 20, nil)
+				want := make([]Suggestion, 0, len(second))
+				for id, m := range second {
+					want = append(want, Suggestion{MemberID: id, Mutual: m})
+				}
+				slices.SortFunc(want, func(x, y Suggestion) int {
+					if better(x, y) {
+						return -1
+					} else if better(y, x) {
+						return 1
+					}
+					return 0
+				})
+				if len(want) > 20 {
+					want = want[:20]
+				}
+				if !slices.Equal(top, want) {
+					t.Fatalf("Suggestions(%d) = %v, want %v", a, top, want)
+				}
+			}
+		})
+	}
+}
+
+func TestAddRemove(t *testing.T) {
+	g := New()
+	if !g.Add(1, 2) || g.Add(2, 1) || g.Add(3, 3) {
+		t.Fatal("Add reports wrongly")
+	}
+	g.Add(2, 3)
+	if g.Degree(1, 3) != Second || g.MutualCount(1, 3) != 1 || !slices.Equal(g.Mutuals(1, 3), []int64{2}) {
+		t.Fatalf("1 and 3 through 2: degree %d, mutual %d", g.Degree(1, 3), g.MutualCount(1, 3))
+	}
+	g.Add(3, 4)
+	if g.Degree(1, 4) != Third || g.Degree(4, 1) != Third {
+		t.Fatal("1 and 4 are not third degree")
+	}
+	g.Add(4, 5)
+	if g.Degree(1, 5) != OutOfNetwork || g.Path(1, 5, nil) != nil {
+		t.Fatal("1 and 5 are within three steps")
+	}
+	if !g.Remove(2, 1) || g.Remove(1, 2) || g.Degree(1, 2) != OutOfNetwork {
+		t.Fatal("Remove")
+	}
+	if g.Degree(1, 1) != OutOfNetwork || g.Degree(1, 99) != OutOfNetwork {
+		t.Fatal("self or unknown member")
+	}
+	if s := g.Stats(); s.Connections != 3 || s.Members != 5 {
+		t.Fatalf("stats = %+v", s)
+	}
+}
+
+func TestSuggestionsExcludeAndPrefer(t *testing.T) {
+	g := New()
+	// 1 knows 2, 3, 4; 5 is reachable through 2, 3 and 4; 6 through 2.
+	for _, e := range [][2]int64{{1, 2}, {1, 3}, {1, 4}, {2, 5}, {3, 5}, {4, 5}, {2, 6}} {
+		g.Add(e[0], e[1])
+	}
+	got := g.Suggestions(1, 10, nil)
+	if !slices.Equal(got, []Suggestion{{5, 3}, {6, 1}}) {
+		t.Fatalf("suggestions = %v", got)
+	}
+	got = g.Suggestions(1, 10, func(id int64) bool { return id == 5 })
+	if !slices.Equal(got, []Suggestion{{6, 1}}) {
+		t.Fatalf("suggestions without 5 = %v", got)
+	}
+	if p := g.Path(1, 5, func(via int64) bool { return via == 4 }); !slices.Equal(p, []int64{1, 4, 5}) {
+		t.Fatalf("path preferring 4 = %v", p)
+	}
+}
