@@ -82,7 +82,8 @@ func (s *Accounts) LogIn(ctx context.Context, in LogIn) (string, *rapport.Sessio
 	}
 
 	id, hash, status, err := s.db.FindCredentials(ctx, in.Email)
-	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND || (err == nil && hash == "") {
+		// No such account, or one without a password yet (imported).
 		s.withHashSlot(ctx, func() { password.VerifyDummy(in.Password) })
 		return "", nil, s.loginFailed(ctx, keys, now)
 	} else if err != nil {

@@ -1,9 +1,12 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rapportnet/rapport/graph"
@@ -32,3 +35,81 @@ func BuildGraph(ctx context.Context, db *store.DB, w io.Writer) (*graph.Index, e
 		s.Members, s.Connections, float64(s.Bytes)/(1<<20), time.Since(start).Round(time.Millisecond))
 	return g, nil
 }
+
+// ImportSummary says what an edge-list import did.
+type ImportSummary struct {
+	Members     int // members in the list, made now or there before
+	Connections int // distinct connections in the list
+	Duplicates  int // connections listed more than once, skipped
+	SelfLoops   int // lines from a member to themselves, skipped
+	Elapsed     time.Duration
+}
+
+// ImportEdgeList loads a parsed edge list into the store: each id becomes a
+// member with handle u<id> who cannot sign in until an operator gives them
+// an email address, and each edge a connection. It prints progress to w.
+// This is an operator's command: it bypasses invitations on purpose, to
+// bring in a network that exists elsewhere.
+func ImportEdgeList(ctx context.Context, db *store.DB, l *graph.EdgeList, w io.Writer) (ImportSummary, error) {
+	start := time.Now()
+	sum := ImportSummary{Connections: len(l.Edges), Duplicates: l.Duplicates, SelfLoops: l.SelfLoops}
+	ext := l.Members()
+	sum.Members = len(ext)
+	handles := make([]string, len(ext))
+	for i, id := range ext {
+		handles[i] = fmt.Sprintf("u%d", id)
+	}
+	fmt.Fprintf(w, "importing %d members...\n", len(ext))
+	ids, err := db.ImportMembers(ctx, handles, start)
+	if err != nil {
+		return sum, err
+	}
+	byExt := make(map[int64]int64, len(ext))
+	for i, id := range ext {
+		byExt[id] = ids[handles[i]]
+	}
+	// Both rows of every connection, in key order.
+	rows := make([][2]int64, 0, 2*len(l.Edges))
+	for _, e := range l.Edges {
+		a, b := byExt[e[0]], byExt[e[1]]
+		rows = append(rows, [2]int64{a, b}, [2]int64{b, a})
+	}
+	slices.SortFunc(rows, func(x, y [2]int64) int {
+		if c := cmp.Compare(x[0], y[0]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x[1], y[1])
+	})
+	const chunk = 200_000 // rows a transaction
+	bar := progress{w: w, total: len(l.Edges), start: time.Now(), what: "connections"}
+	for i := 0; i < len(rows); i += chunk {
+		end := min(i+chunk, len(rows))
+		if err := db.ImportConnections(ctx, rows[i:end], start); err != nil {
+			return sum, err
+		}
+		bar.show(end / 2)
+	}
+	bar.done()
+	sum.Elapsed = time.Since(start)
+	return sum, nil
+}
+
+// progress prints a one-line progress bar, redrawn in place.
+type progress struct {
+	w     io.Writer
+	total int
+	start time.Time
+	what  string
+}
+
+func (p *progress) show(done int) {
+	const width = 30
+	filled := width
+	if p.total > 0 {
+		filled = width * done / p.total
+	}
+	rate := float64(done) / max(time.Since(p.start).Seconds(), 1e-9)
+	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %s (%.0f/s)", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, p.total, p.what, rate)
+}
+
+func (p *progress) done() { fmt.Fprintln(p.w) }

@@ -587,3 +587,20 @@ func TestAPIPasswordGuessesFromASessionAreThrottled(t *testing.T) {
 		t.Fatalf("sign-in after 10 guesses: %d", r.Status)
 	}
 }
+
+// TestAPIImportedMembersCannotSignIn: members brought in by an edge-list
+// import have no address and no password until an operator gives them one.
+func TestAPIImportedMembersCannotSignIn(t *testing.T) {
+	site := newTestSite(t)
+	if _, err := site.DB.ImportMembers(context.Background(), []string{"u1"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"import:u1", "u1", ""} {
+		if r := site.api("POST", "/api/v1/sessions", "", map[string]string{"email": email, "password": ""}); r.Status != 401 {
+			t.Fatalf("sign in as %q: %d %s", email, r.Status, r.Body)
+		}
+	}
+	if r := site.api("GET", "/api/v1/members/u1", "", nil); r.Status != 200 {
+		t.Fatalf("the imported member's profile: %d", r.Status)
+	}
+}

@@ -39,6 +39,7 @@ const usage = `Rapport is a self-hosted professional network.
 Usage:
   rapport serve [flags]     start the web UI and JSON API
   rapport migrate [flags]   apply database migrations and exit
+  rapport graph import|stats|query [flags] ...   load and inspect the graph of connections
   rapport version           print the version
   rapport help              print this help
 
@@ -86,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return err
 		}
 		return migrate(ctx, cfg, stdout)
+	case "graph":
+		return runGraph(ctx, rest, stdout, stderr, getenv)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "rapport", version())
 		return nil
@@ -99,13 +102,28 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 }
 
 func parseFlags(name string, args []string, stderr io.Writer, getenv func(string) string) (Config, error) {
+	cfg, fs, err := newFlagSet(name, stderr, getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	if err := fs.Parse(args); err != nil {
+		return *cfg, err
+	} else if fs.NArg() > 0 {
+		return *cfg, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	return *cfg, cfg.finish()
+}
+
+// newFlagSet declares the flags every command shares, each with its
+// environment variable as the default.
+func newFlagSet(name string, stderr io.Writer, getenv func(string) string) (*Config, *flag.FlagSet, error) {
 	env := func(key, def string) string {
 		if v := getenv(key); v != "" {
 			return v
 		}
 		return def
 	}
-	var cfg Config
+	cfg := &Config{}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", env("RAPPORT_ADDR", "localhost:8080"), "address to listen on")
@@ -115,18 +133,19 @@ func parseFlags(name string, args []string, stderr io.Writer, getenv func(string
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("RAPPORT_SMTP_URL", ""), "smtp://user:password@host:port")
 	fs.StringVar(&cfg.MailFrom, "mail-from", env("RAPPORT_MAIL_FROM", "Rapport <no-reply@localhost>"), "From address of the site's mail")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("RAPPORT_LOG_LEVEL", "info"), "debug, info, warn or error")
-	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", env("RAPPORT_TRUST_PROXY", "") == "true" || env("RAPPORT_TRUST_PROXY", "") == "1", "take the client address from X-Forwarded-For")
-	if err := fs.Parse(args); err != nil {
-		return cfg, err
-	} else if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
-	}
+	trust := env("RAPPORT_TRUST_PROXY", "")
+	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", trust == "true" || trust == "1", "take the client address from X-Forwarded-For")
+	return cfg, fs, nil
+}
+
+// finish checks the flags together and fills in what follows from them.
+func (cfg *Config) finish() error {
 	if cfg.DB == "" {
 		cfg.DB = filepath.Join(cfg.Data, "rapport.db")
 	} else if !strings.HasPrefix(cfg.DB, "postgres://") && !strings.HasPrefix(cfg.DB, "postgresql://") {
-		return cfg, fmt.Errorf("--db: want a postgres:// URL, or nothing for SQLite in --data")
+		return fmt.Errorf("--db: want a postgres:// URL, or nothing for SQLite in --data")
 	}
-	return cfg, nil
+	return nil
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {

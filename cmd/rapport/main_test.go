@@ -323,3 +323,59 @@ func signUp(t *testing.T, base, handle string) {
 		t.Fatalf("sign up %s: %d %s", handle, status, body)
 	}
 }
+
+// TestGraphCommands imports a small edge list and asks the index about it,
+// on SQLite and on PostgreSQL alike.
+func TestGraphCommands(t *testing.T) {
+	edges := "# a small graph\n1 2\n2 3\n3 4\n4 5\n2 1\n6 6\n1 3\n7 3\n7 2\n8\t9\n"
+	file := filepath.Join(t.TempDir(), "g.edges")
+	if err := os.WriteFile(file, []byte(edges), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	noEnv := func(string) string { return "" }
+	for _, db := range []string{"sqlite", "postgres"} {
+		t.Run(db, func(t *testing.T) {
+			where := []string{"--data", t.TempDir()}
+			if db == "postgres" {
+				where = []string{"--db", pgtest.URL(t)}
+			}
+			cmd := func(args ...string) string {
+				t.Helper()
+				var out bytes.Buffer
+				args = append(append([]string{"graph", args[0]}, where...), args[1:]...)
+				if err := run(context.Background(), args, &out, io.Discard, noEnv); err != nil {
+					t.Fatalf("%v: %v", args, err)
+				}
+				return strings.TrimSpace(out.String())
+			}
+			if out := cmd("import", file); !strings.Contains(out, "imported 8 members and 8 connections") || !strings.Contains(out, "skipped 1 duplicates and 1 self-loops") {
+				t.Fatalf("import: %s", out)
+			}
+			for _, tc := range []struct {
+				args []string
+				want string
+			}{
+				{[]string{"query", "degree", "u1", "u2"}, `{"degree":1}`},
+				{[]string{"query", "degree", "u1", "u4"}, `{"degree":2}`},
+				{[]string{"query", "degree", "u1", "u5"}, `{"degree":3}`},
+				{[]string{"query", "degree", "u5", "u8"}, `{"degree":null}`},
+				{[]string{"query", "mutual", "u1", "u7"}, `{"mutual":2}`},
+				{[]string{"query", "second", "u1"}, `{"second_degree":2}`},
+				{[]string{"query", "pymk", "u1"}, `{"suggestions":[{"handle":"u7","mutual":2},{"handle":"u4","mutual":1}]}`},
+				{[]string{"query", "path", "u1", "u5"}, `{"path":["u1","u3","u4","u5"]}`},
+			} {
+				if got := cmd(tc.args...); got != tc.want {
+					t.Errorf("graph %v = %s, want %s", tc.args, got, tc.want)
+				}
+			}
+			if out := cmd("stats"); !strings.Contains(out, `"connections":8`) || !strings.Contains(out, `"members":8`) {
+				t.Fatalf("stats: %s", out)
+			}
+			// Importing again changes nothing.
+			cmd("import", file)
+			if out := cmd("stats"); !strings.Contains(out, `"connections":8`) {
+				t.Fatalf("stats after a second import: %s", out)
+			}
+		})
+	}
+}

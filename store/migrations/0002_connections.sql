@@ -19,13 +19,14 @@ CREATE INDEX invitations_sender_idx ON invitations (sender_id, created_at);
 -- At most one open invitation from one member to another.
 CREATE UNIQUE INDEX invitations_open_key ON invitations (sender_id, recipient_id) WHERE status IN ('pending', 'ignored');
 
+-- WITHOUT ROWID (SQLite only; see dialect.go) keeps the rows in the order
+-- of their key: one B-tree, and a member's connections side by side.
 CREATE TABLE connections (
     member_id  BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
     other_id   BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
     created_at BIGINT NOT NULL,
     PRIMARY KEY (member_id, other_id)
-);
-CREATE INDEX connections_member_created_idx ON connections (member_id, created_at);
+) WITHOUT ROWID;
 
 CREATE TABLE blocks (
     blocker_id BIGINT NOT NULL REFERENCES members (id) ON DELETE CASCADE,

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// ImportMembers makes members with the given handles who cannot sign in
+// (no email address, no password) until an operator gives them one, and
+// returns the id of every handle, made now or there before.
+//
+// One prepared single-row statement beats multi-row INSERTs here: SQLite
+// looks up each $N by name, so a statement with thousands of them costs
+// more than it saves.
+func (db *DB) ImportMembers(ctx context.Context, handles []string, now time.Time) (map[string]int64, error) {
+	ids := make(map[string]int64, len(handles))
+	err := db.write(ctx, "import members", func(tx *sql.Tx) error {
+		// The email key of an imported member is no address anyone can
+		// type, so nobody signs in as them by accident.
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO members (handle, email, email_key, display_name, password_hash, created_at, updated_at)
+			VALUES ($1, '', $2, $1, '', $3, $3) ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, h := range handles {
+			if _, err := stmt.ExecContext(ctx, h, "import:"+h, micros(now)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = db.read(ctx, "import members", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, handle FROM members`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		want := make(map[string]bool, len(handles))
+		for _, h := range handles {
+			want[h] = true
+		}
+		for rows.Next() {
+			var id int64
+			var h string
+			if err := rows.Scan(&id, &h); err != nil {
+				return err
+			}
+			if want[h] {
+				ids[h] = id
+			}
+		}
+		return rows.Err()
+	})
+	return ids, err
+}
+
+// ImportConnections stores connection rows (member, other) between existing
+// members in one transaction; rows there already are kept. Each connection
+// needs its two rows, (a, b) and (b, a); given in key order, they go into
+// the table's key in order, which is much faster.
+func (db *DB) ImportConnections(ctx context.Context, rows [][2]int64, now time.Time) error {
+	return db.write(ctx, "import connections", func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO connections (member_id, other_id, created_at) VALUES ($1, $2, $3)
+			ON CONFLICT (member_id, other_id) DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		at := micros(now)
+		for _, r := range rows {
+			if _, err := stmt.ExecContext(ctx, r[0], r[1], at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
