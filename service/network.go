@@ -370,3 +370,101 @@ func (s *Network) Blocked(ctx context.Context) ([]*rapport.Member, error) {
 	}
 	return s.db.FindBlocked(ctx, c.MemberID)
 }
+
+// Suggestion is a member the caller may know, and why.
+type Suggestion struct {
+	Member      *rapport.Member
+	MutualCount int
+}
+
+// Suggestions returns up to n members the caller may know, most mutual
+// connections first. It leaves out members connected already, invited
+// either way, withdrawn from in the last 3 weeks, refused with "I don't
+// know" either way, blocked either way, and accounts that are not active.
+func (s *Network) Suggestions(ctx context.Context, n int) ([]Suggestion, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	excluded, err := s.db.FindSuggestionExclusions(ctx, c.MemberID, s.now().Add(-rapport.ReinviteDelay))
+	if err != nil {
+		return nil, err
+	}
+	// Ask the index for more than needed: some may turn out closed.
+	found := s.graph.Suggestions(c.MemberID, n+n/2+5, func(id int64) bool { return excluded[id] })
+	ids := make([]int64, len(found))
+	for i, f := range found {
+		ids[i] = f.MemberID
+	}
+	cards, err := s.db.FindMemberCards(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Suggestion, 0, n)
+	for _, f := range found {
+		if m := cards[f.MemberID]; m != nil && len(out) < n {
+			out = append(out, Suggestion{Member: m, MutualCount: f.Mutual})
+		}
+	}
+	return out, nil
+}
+
+// Mutuals returns the connections the caller shares with the member at
+// handle, by member id. Returns ENOTFOUND for a member the caller cannot
+// reach.
+func (s *Network) Mutuals(ctx context.Context, handle string, offset, limit int) ([]*rapport.Member, int, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	other, _, err := s.other(ctx, c, handle)
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := s.graph.Mutuals(c.MemberID, other.ID)
+	total := len(ids)
+	ids = ids[min(offset, len(ids)):min(offset+limit, len(ids))]
+	cards, err := s.db.FindMemberCards(ctx, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]*rapport.Member, 0, len(ids))
+	for _, id := range ids {
+		if m := cards[id]; m != nil {
+			out = append(out, m)
+		}
+	}
+	return out, total, nil
+}
+
+// IntroductionPath returns whom to ask for an introduction to the member at
+// handle: the members along a shortest path of at most three steps, the
+// caller first. It is empty when the member is further or a connection
+// already. Returns ENOTFOUND for a member the caller cannot reach.
+func (s *Network) IntroductionPath(ctx context.Context, handle string) ([]*rapport.Member, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	other, _, err := s.other(ctx, c, handle)
+	if err != nil {
+		return nil, err
+	}
+	ids := s.graph.Path(c.MemberID, other.ID, nil)
+	if len(ids) < 3 {
+		return nil, nil
+	}
+	cards, err := s.db.FindMemberCards(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*rapport.Member, 0, len(ids))
+	for _, id := range ids {
+		m := cards[id]
+		if m == nil {
+			return nil, nil // someone along the way is gone
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}

@@ -376,3 +376,65 @@ func (db *DB) ScanConnections(ctx context.Context, member func(id int64), connec
 		return rows.Err()
 	})
 }
+
+// FindSuggestionExclusions returns the members who must not be suggested to
+// memberID: those with an open invitation either way, those memberID
+// withdrew an invitation to after withdrawnSince, those who said they do not
+// know memberID or whom memberID said that of, and blocks either way.
+func (db *DB) FindSuggestionExclusions(ctx context.Context, memberID int64, withdrawnSince time.Time) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := db.read(ctx, "find suggestion exclusions", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT CASE WHEN sender_id = $1 THEN recipient_id ELSE sender_id END FROM invitations
+			WHERE (sender_id = $1 OR recipient_id = $1)
+			  AND (status IN ('pending', 'ignored') OR dont_know OR (status = 'withdrawn' AND updated_at > $2))
+			UNION
+			SELECT CASE WHEN blocker_id = $1 THEN blocked_id ELSE blocker_id END FROM blocks
+			WHERE blocker_id = $1 OR blocked_id = $1`, memberID, micros(withdrawnSince))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// FindMemberCards returns the cards of the given members that are active,
+// keyed by id.
+func (db *DB) FindMemberCards(ctx context.Context, ids []int64) (map[int64]*rapport.Member, error) {
+	out := make(map[int64]*rapport.Member, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args[i] = id
+		marks[i] = fmt.Sprintf("$%d", i+1)
+	}
+	err := db.read(ctx, "find member cards", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+fmt.Sprintf(memberCard, "m")+` FROM members m
+			WHERE m.status = 'active' AND m.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m := &rapport.Member{}
+			if err := rows.Scan(cardDest(m)...); err != nil {
+				return err
+			}
+			out[m.ID] = m
+		}
+		return rows.Err()
+	})
+	return out, err
+}

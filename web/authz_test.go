@@ -87,6 +87,9 @@ var authzTable = map[string]expect{
 	"GET /api/v1/me/connections":              api401(200),
 	"DELETE /api/v1/me/connections/{handle}":  apiOwned(204),
 	"GET /api/v1/me/blocks":                   api401(200),
+	"GET /api/v1/me/suggestions":              api401(200),
+	"GET /api/v1/members/{handle}/mutuals":    api401(200),
+	"GET /api/v1/members/{handle}/path":       api401(200),
 	"POST /api/v1/me/blocks":                  api401(204),
 	"DELETE /api/v1/me/blocks/{handle}":       apiOwned(204),
 

@@ -246,3 +246,78 @@ func queryInt(v, field string, def, min, max int) (int, error) {
 	}
 	return n, nil
 }
+
+type suggestionResponse struct {
+	Member      memberCardResponse `json:"member"`
+	MutualCount int                `json:"mutual_count"`
+	Reason      string             `json:"reason"`
+}
+
+type mutualsResponse struct {
+	Total   int                  `json:"total"`
+	Members []memberCardResponse `json:"members"`
+}
+
+type pathResponse struct {
+	Path []memberCardResponse `json:"path"`
+}
+
+// mutualReason says why a member is suggested.
+func mutualReason(n int) string {
+	if n == 1 {
+		return "1 mutual connection"
+	}
+	return strconv.Itoa(n) + " mutual connections"
+}
+
+func (s *Server) handleAPISuggestions(w http.ResponseWriter, r *http.Request) error {
+	limit, err := queryInt(r.URL.Query().Get("limit"), "limit", 20, 1, 100)
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Network.Suggestions(r.Context(), limit)
+	if err != nil {
+		return err
+	}
+	out := []suggestionResponse{}
+	for _, sg := range list {
+		out = append(out, suggestionResponse{Member: s.newCard(sg.Member), MutualCount: sg.MutualCount, Reason: mutualReason(sg.MutualCount)})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleAPIMutuals(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit, err := queryInt(q.Get("limit"), "limit", 20, 1, 100)
+	if err != nil {
+		return err
+	}
+	offset, err := queryInt(q.Get("offset"), "offset", 0, 0, 1<<30)
+	if err != nil {
+		return err
+	}
+	list, total, err := s.svc.Network.Mutuals(r.Context(), r.PathValue("handle"), offset, limit)
+	if err != nil {
+		return err
+	}
+	out := mutualsResponse{Total: total, Members: []memberCardResponse{}}
+	for _, m := range list {
+		out.Members = append(out.Members, s.newCard(m))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleAPIPath(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.svc.Network.IntroductionPath(r.Context(), r.PathValue("handle"))
+	if err != nil {
+		return err
+	}
+	out := pathResponse{Path: []memberCardResponse{}}
+	for _, m := range list {
+		out.Path = append(out.Path, s.newCard(m))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

@@ -380,3 +380,62 @@ func TestProfileDegreeAndMutuals(t *testing.T) {
 		want(bob, "dave", 0, 0)
 	})
 }
+
+func TestSuggestionsMutualsAndPath(t *testing.T) {
+	site := newTestSite(t)
+	ada, bob, carol, dave, erin := site.member("ada"), site.member("bob"), site.member("carol"), site.member("dave"), site.member("erin")
+	connect(t, site, ada, "ada", bob, "bob")
+	connect(t, site, ada, "ada", carol, "carol")
+	connect(t, site, bob, "bob", dave, "dave")
+	connect(t, site, carol, "carol", dave, "dave")
+	connect(t, site, carol, "carol", erin, "erin")
+	connect(t, site, dave, "dave", site.member("fred"), "fred")
+
+	suggested := func() string {
+		r := site.api("GET", "/api/v1/me/suggestions", ada, nil)
+		if r.Status != 200 {
+			t.Fatalf("suggestions: %d %s", r.Status, r.Body)
+		}
+		var list []struct {
+			Member struct{ Handle string }
+			Reason string
+		}
+		r.JSON(t, &list)
+		var out []string
+		for _, s := range list {
+			out = append(out, s.Member.Handle+" ("+s.Reason+")")
+		}
+		return strings.Join(out, ", ")
+	}
+	if got := suggested(); got != "dave (2 mutual connections), erin (1 mutual connection)" {
+		t.Fatalf("suggestions = %s", got)
+	}
+	// Invited: no longer suggested; withdrawn: not for 3 weeks.
+	_, inv, _ := invite(t, site, ada, "dave")
+	if got := suggested(); got != "erin (1 mutual connection)" {
+		t.Fatalf("suggestions after inviting dave = %s", got)
+	}
+	site.api("DELETE", fmt.Sprintf("/api/v1/invitations/%d", inv.ID), ada, nil)
+	if got := suggested(); got != "erin (1 mutual connection)" {
+		t.Fatalf("suggestions after withdrawing = %s", got)
+	}
+	// Blocked by erin: gone too.
+	site.api("POST", "/api/v1/me/blocks", erin, map[string]string{"handle": "ada"})
+	if got := suggested(); got != "" {
+		t.Fatalf("suggestions after erin's block = %s", got)
+	}
+
+	r := site.api("GET", "/api/v1/members/dave/mutuals", ada, nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"total":2`) || !strings.Contains(string(r.Body), `"handle":"bob"`) || !strings.Contains(string(r.Body), `"handle":"carol"`) {
+		t.Fatalf("mutuals: %d %s", r.Status, r.Body)
+	}
+	r = site.api("GET", "/api/v1/members/fred/path", ada, nil)
+	var path struct{ Path []struct{ Handle string } }
+	r.JSON(t, &path)
+	if len(path.Path) != 4 || path.Path[0].Handle != "ada" || path.Path[3].Handle != "fred" || path.Path[2].Handle != "dave" {
+		t.Fatalf("path to fred: %s", r.Body)
+	}
+	if r := site.api("GET", "/api/v1/members/erin/mutuals", ada, nil); r.Status != 404 {
+		t.Fatalf("mutuals with a member who blocked the caller: %d %s", r.Status, r.Body)
+	}
+}
