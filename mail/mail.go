@@ -77,7 +77,7 @@ func (o *Outbox) Send(_ context.Context, m Message) error {
 	var rnd [4]byte
 	rand.Read(rnd[:])
 	name := fmt.Sprintf("%s-%s.eml", now.Format("20060102T150405.000000000"), hex.EncodeToString(rnd[:]))
-	tmp := filepath.Join(o.Dir, "."+name)
+	tmp := filepath.Join(o.Dir, "."+name+".tmp") // not *.eml until it is whole
 	if err := os.WriteFile(tmp, render(o.From, m, now), 0o640); err != nil {
 		return fmt.Errorf("outbox: %w", err)
 	}
