@@ -93,36 +93,46 @@ var authzTable = map[string]expect{
 	"POST /api/v1/me/blocks":                  api401(204),
 	"DELETE /api/v1/me/blocks/{handle}":       apiOwned(204),
 
-	"GET /{$}":                            open,
-	"GET /signup":                         open,
-	"POST /signup":                        {303, 303, 303},
-	"GET /login":                          open,
-	"POST /login":                         {303, 303, 303},
-	"POST /logout":                        page(303),
-	"GET /password/forgot":                open,
-	"POST /password/forgot":               {303, 303, 303},
-	"GET /password/reset/{token}":         open,
-	"POST /password/reset/{token}":        {404, 404, 404},
-	"GET /in/{handle}":                    open,
-	"GET /me":                             page(303),
-	"GET /me/edit":                        page(200),
-	"POST /me/profile":                    page(303),
-	"POST /me/positions":                  page(303),
-	"GET /me/positions/{id}/edit":         owned(200),
-	"POST /me/positions/{id}":             owned(303),
-	"POST /me/positions/{id}/delete":      owned(303),
-	"POST /me/education":                  page(303),
-	"GET /me/education/{id}/edit":         owned(200),
-	"POST /me/education/{id}":             owned(303),
-	"POST /me/education/{id}/delete":      owned(303),
-	"POST /me/skills":                     page(303),
-	"GET /settings":                       page(200),
-	"POST /settings/password":             page(303),
-	"POST /settings/email":                page(303),
-	"POST /settings/sessions/{id}/delete": owned(303),
-	"POST /settings/sessions/logout-all":  page(303),
-	"POST /settings/tokens":               page(200),
-	"POST /settings/tokens/{id}/delete":   owned(303),
+	"GET /{$}":                                  open,
+	"GET /signup":                               open,
+	"POST /signup":                              {303, 303, 303},
+	"GET /login":                                open,
+	"POST /login":                               {303, 303, 303},
+	"POST /logout":                              page(303),
+	"GET /password/forgot":                      open,
+	"POST /password/forgot":                     {303, 303, 303},
+	"GET /password/reset/{token}":               open,
+	"POST /password/reset/{token}":              {404, 404, 404},
+	"GET /in/{handle}":                          open,
+	"GET /me":                                   page(303),
+	"GET /me/edit":                              page(200),
+	"POST /me/profile":                          page(303),
+	"POST /me/positions":                        page(303),
+	"GET /me/positions/{id}/edit":               owned(200),
+	"POST /me/positions/{id}":                   owned(303),
+	"POST /me/positions/{id}/delete":            owned(303),
+	"POST /me/education":                        page(303),
+	"GET /me/education/{id}/edit":               owned(200),
+	"POST /me/education/{id}":                   owned(303),
+	"POST /me/education/{id}/delete":            owned(303),
+	"POST /me/skills":                           page(303),
+	"GET /settings":                             page(200),
+	"GET /network":                              page(200),
+	"GET /network/invite/{handle}":              page(200),
+	"POST /network/invitations":                 page(303),
+	"POST /network/invitations/{id}/accept":     owned(303),
+	"POST /network/invitations/{id}/ignore":     owned(303),
+	"POST /network/invitations/{id}/dont-know":  owned(303),
+	"POST /network/invitations/{id}/withdraw":   owned(303),
+	"POST /network/connections/{handle}/remove": owned(303),
+	"POST /network/blocks":                      page(303),
+	"POST /network/blocks/{handle}/remove":      owned(303),
+	"POST /settings/password":                   page(303),
+	"POST /settings/email":                      page(303),
+	"POST /settings/sessions/{id}/delete":       owned(303),
+	"POST /settings/sessions/logout-all":        page(303),
+	"POST /settings/tokens":                     page(200),
+	"POST /settings/tokens/{id}/delete":         owned(303),
 }
 
 // fixture is what one row is tried against: a fresh owner with one object
@@ -209,10 +219,12 @@ func (f fixture) path(pattern string) string {
 	id := f.position
 	handle := f.handle
 	switch {
+	case strings.HasSuffix(p, "/invitations/{id}/withdraw"), strings.HasSuffix(p, "/invitations/{id}"):
+		id = f.sent
 	case strings.Contains(p, "/invitations/{id}/"):
 		id = f.received
-	case strings.Contains(p, "/invitations/{id}"):
-		id = f.sent
+	case strings.Contains(p, "/invite/{handle}"):
+		handle = f.unconnected
 	case strings.Contains(p, "/connections/{handle}"):
 		handle = f.friend
 	case strings.Contains(p, "/blocks/{handle}"):
@@ -257,9 +269,9 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"current_password": testPassword, "new_password": "amber-lighthouse-whistles-at-dawn"}
 	case "PUT /api/v1/me/email", "POST /settings/email":
 		api = map[string]any{"email": fmt.Sprintf("changed%d@example.com", n), "password": testPassword}
-	case "POST /api/v1/invitations":
+	case "POST /api/v1/invitations", "POST /network/invitations":
 		api = map[string]any{"to": f.unconnected, "how_met": "friend", "note": "We met at the conference."}
-	case "POST /api/v1/me/blocks":
+	case "POST /api/v1/me/blocks", "POST /network/blocks":
 		api = map[string]any{"handle": f.unconnected}
 	case "POST /api/v1/me/tokens", "POST /settings/tokens":
 		api = map[string]any{"name": "script"}

@@ -22,7 +22,7 @@ var templateFS embed.FS
 // missing or does not parse.
 var pageNames = []string{
 	"home", "signup", "login", "forgot", "reset", "profile", "profile_locked",
-	"edit", "position_edit", "education_edit", "settings", "error",
+	"edit", "position_edit", "education_edit", "settings", "error", "network", "invite",
 }
 
 // pages holds the parsed templates, one set per page: the layout and the page.
@@ -34,9 +34,20 @@ var templateFuncs = template.FuncMap{
 	"month": func(m rapport.Month) string {
 		return time.Month(m.Month).String()[:3] + " " + strconv.Itoa(m.Year)
 	},
-	"date": func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
-	"day":  func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-	"join": strings.Join,
+	"date":    func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04 UTC") },
+	"day":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+	"join":    strings.Join,
+	"invite":  inviteLink,
+	"title":   func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
+	"mutuals": mutualReason,
+	"howmet": func(v string) string {
+		for _, c := range howMetChoices {
+			if c.Value == v {
+				return c.Label
+			}
+		}
+		return v
+	},
 	"ordinal": func(d int) string {
 		return map[int]string{1: "1st", 2: "2nd", 3: "3rd"}[d]
 	},
@@ -71,6 +82,8 @@ type pageData struct {
 	Next      string
 	Member    *rapport.Member
 	Relation  rapport.Relation
+	Network   *networkPage
+	HowMet    []struct{ Value, Label string }
 	Own       bool
 	Position  *rapport.Position
 	Education *rapport.Education
@@ -85,17 +98,24 @@ type pageData struct {
 // notices are the only texts a redirect can ask a page to show: chosen by
 // key, so a link cannot make the site say something else.
 var notices = map[string]string{
-	"welcome":  "Welcome to Rapport. Tell your network what you do.",
-	"saved":    "Saved.",
-	"deleted":  "Deleted.",
-	"password": "Your password is changed. Your other sessions have ended.",
-	"email":    "Your email address is changed.",
-	"ended":    "The session has ended.",
-	"everyw":   "You are logged out everywhere else.",
-	"revoked":  "The token is revoked.",
-	"reset":    "Your password is reset. Log in with it.",
-	"sent":     resetSentMessage,
-	"bye":      "You are logged out.",
+	"welcome":   "Welcome to Rapport. Tell your network what you do.",
+	"saved":     "Saved.",
+	"deleted":   "Deleted.",
+	"password":  "Your password is changed. Your other sessions have ended.",
+	"email":     "Your email address is changed.",
+	"ended":     "The session has ended.",
+	"everyw":    "You are logged out everywhere else.",
+	"revoked":   "The token is revoked.",
+	"reset":     "Your password is reset. Log in with it.",
+	"sent":      resetSentMessage,
+	"invited":   "Invitation sent.",
+	"connected": "You are connected.",
+	"ignored":   "Invitation ignored. The sender is not told.",
+	"withdrawn": "Invitation withdrawn.",
+	"removed":   "Connection removed.",
+	"blocked":   "Blocked. They are not told.",
+	"unblocked": "Unblocked.",
+	"bye":       "You are logged out.",
 }
 
 func (s *Server) newPage(r *http.Request, title string) *pageData {
