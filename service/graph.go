@@ -90,6 +90,9 @@ func ImportEdgeList(ctx context.Context, db *store.DB, l *graph.EdgeList, w io.W
 		bar.show(end / 2)
 	}
 	bar.done()
+	if err := db.Analyze(ctx); err != nil {
+		return sum, err
+	}
 	sum.Elapsed = time.Since(start)
 	return sum, nil
 }

@@ -438,3 +438,31 @@ func (db *DB) FindMemberCards(ctx context.Context, ids []int64) (map[int64]*rapp
 	})
 	return out, err
 }
+
+// CountMutualConnections answers in SQL what the graph index answers in
+// memory: how many connections two members share. The site asks the index;
+// this stays as the reference the index is measured and checked against.
+func (db *DB) CountMutualConnections(ctx context.Context, a, b int64) (int, error) {
+	var n int
+	err := db.read(ctx, "count mutual connections", func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM connections x JOIN connections y ON y.member_id = $2 AND y.other_id = x.other_id
+			WHERE x.member_id = $1`, a, b).Scan(&n)
+	})
+	return n, err
+}
+
+// FindDegree answers in SQL how far b is from a: 1, 2, 3, or 0 for further
+// (see CountMutualConnections for why it is kept).
+func (db *DB) FindDegree(ctx context.Context, a, b int64) (int, error) {
+	var d int
+	err := db.read(ctx, "find degree", func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT CASE
+			WHEN EXISTS (SELECT 1 FROM connections WHERE member_id = $1 AND other_id = $2) THEN 1
+			WHEN EXISTS (SELECT 1 FROM connections x JOIN connections y ON y.member_id = x.other_id AND y.other_id = $2
+				WHERE x.member_id = $1) THEN 2
+			WHEN EXISTS (SELECT 1 FROM connections x JOIN connections y ON y.member_id = x.other_id
+				JOIN connections z ON z.member_id = y.other_id AND z.other_id = $2 WHERE x.member_id = $1) THEN 3
+			ELSE 0 END`, a, b).Scan(&d)
+	})
+	return d, err
+}

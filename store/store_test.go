@@ -24,6 +24,13 @@ func eachStore(t *testing.T, test func(t *testing.T, db *store.DB)) {
 	})
 }
 
+// eachStoreDSN runs the test with the address of a fresh SQLite file and of
+// a fresh PostgreSQL database.
+func eachStoreDSN(t *testing.T, test func(t *testing.T, dsn string)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, filepath.Join(t.TempDir(), "rapport.db")) })
+	t.Run("postgres", func(t *testing.T) { test(t, pgtest.URL(t)) })
+}
+
 // MustOpenStore opens and migrates a store, closed when the test ends.
 func MustOpenStore(tb testing.TB, dsn string) *store.DB {
 	tb.Helper()
