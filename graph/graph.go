@@ -28,11 +28,12 @@ const (
 // Index is the graph of connections. It is safe for concurrent use: many
 // readers, one writer at a time.
 type Index struct {
-	mu    sync.RWMutex
-	ids   map[int64]uint32 // member id → index number
-	ext   []int64          // index number → member id
-	adj   [][]uint32       // sorted connections of each index number
-	edges int              // connections, each counted once
+	mu      sync.RWMutex
+	ids     map[int64]uint32 // member id → index number
+	ext     []int64          // index number → member id
+	adj     [][]uint32       // sorted connections of each index number
+	edges   int              // connections, each counted once
+	version int64            // the last change of the store's log applied
 
 	scratch sync.Pool // *scratch
 }
@@ -110,6 +111,21 @@ func (g *Index) Remove(a, b int64) bool {
 		g.edges--
 	}
 	return removed
+}
+
+// Version returns the id of the last change of the store's change log that
+// the index reflects.
+func (g *Index) Version() int64 {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	return g.version
+}
+
+// SetVersion records the last change of the store's change log applied.
+func (g *Index) SetVersion(v int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.version = v
 }
 
 // Stats are the size of the index.

@@ -18,9 +18,15 @@ import (
 func BuildGraph(ctx context.Context, db *store.DB, w io.Writer) (*graph.Index, error) {
 	const progressEvery = 1_000_000
 	start := time.Now()
+	// Changes from here on are replayed by FollowGraph: the scan may or may
+	// not have seen them, and replaying one is harmless.
+	from, err := db.LastGraphChange(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build graph index: %w", err)
+	}
 	b := graph.NewBuilder()
 	n := 0
-	err := db.ScanConnections(ctx, b.AddMember, func(x, y int64) {
+	err = db.ScanConnections(ctx, b.AddMember, func(x, y int64) {
 		b.Add(x, y)
 		if n++; n%progressEvery == 0 {
 			fmt.Fprintf(w, "graph index: %d connections read (%.0f/s)\n", n, float64(n)/time.Since(start).Seconds())
@@ -30,6 +36,7 @@ func BuildGraph(ctx context.Context, db *store.DB, w io.Writer) (*graph.Index, e
 		return nil, fmt.Errorf("build graph index: %w", err)
 	}
 	g := b.Index()
+	g.SetVersion(from)
 	s := g.Stats()
 	fmt.Fprintf(w, "graph index: %d members, %d connections, %.1f MiB, built in %s\n",
 		s.Members, s.Connections, float64(s.Bytes)/(1<<20), time.Since(start).Round(time.Millisecond))
@@ -116,3 +123,61 @@ func (p *progress) show(done int) {
 }
 
 func (p *progress) done() { fmt.Fprintln(p.w) }
+
+// changeWindow is how far back each poll looks again, by time, for changes
+// that committed out of id order.
+const changeWindow = 5 * time.Second
+
+// FollowGraph keeps the graph index in step with connections made and
+// removed by other processes sharing the database, until ctx is done. It
+// reads the store's change log every interval; each change is applied as
+// the connections table says the pair is now, so reading one twice, or out
+// of order, leaves the index right. A connection made through another
+// process shows here within about one interval.
+func (s *Services) FollowGraph(ctx context.Context, every time.Duration) {
+	g := s.Network.graph
+	applied := map[int64]time.Time{} // change ids applied within the window
+	t := time.NewTicker(every)
+	defer t.Stop()
+	lastPrune := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := time.Now()
+		changes, connected, err := s.Network.db.FindGraphChanges(ctx, g.Version(), now.Add(-changeWindow))
+		if err != nil {
+			if ctx.Err() == nil {
+				s.Network.log.Warn("follow graph changes", "err", err)
+			}
+			continue
+		}
+		for i, c := range changes {
+			if _, ok := applied[c.ID]; ok {
+				continue
+			}
+			if connected[i] {
+				g.Add(c.A, c.B)
+			} else {
+				g.Remove(c.A, c.B)
+			}
+			applied[c.ID] = now
+			if c.ID > g.Version() {
+				g.SetVersion(c.ID)
+			}
+		}
+		for id, at := range applied {
+			if now.Sub(at) > 2*changeWindow {
+				delete(applied, id)
+			}
+		}
+		if now.Sub(lastPrune) > time.Hour {
+			lastPrune = now
+			if err := s.Network.db.DeleteGraphChanges(ctx, now.Add(-24*time.Hour)); err != nil {
+				s.Network.log.Warn("prune graph changes", "err", err)
+			}
+		}
+	}
+}

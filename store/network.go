@@ -169,7 +169,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, id, recipientID int64, openS
 				return err
 			}
 		}
-		return nil
+		return recordGraphChange(ctx, tx, senderID, recipientID, now)
 	})
 	return senderID, err
 }
@@ -263,8 +263,10 @@ func (db *DB) DeleteConnection(ctx context.Context, a, b int64) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM connections WHERE (member_id = $1 AND other_id = $2) OR (member_id = $2 AND other_id = $1)`, a, b)
 		if err != nil {
 			return err
+		} else if err := mustAffect(res, "Connection"); err != nil {
+			return err
 		}
-		return mustAffect(res, "Connection")
+		return recordGraphChange(ctx, tx, a, b, time.Now())
 	})
 }
 
@@ -278,6 +280,9 @@ func (db *DB) CreateBlock(ctx context.Context, blocker, blocked int64, now time.
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM connections WHERE (member_id = $1 AND other_id = $2) OR (member_id = $2 AND other_id = $1)`, blocker, blocked); err != nil {
+			return err
+		}
+		if err := recordGraphChange(ctx, tx, blocker, blocked, now); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE invitations SET status = 'withdrawn', updated_at = $3
@@ -465,4 +470,65 @@ func (db *DB) FindDegree(ctx context.Context, a, b int64) (int, error) {
 			ELSE 0 END`, a, b).Scan(&d)
 	})
 	return d, err
+}
+
+// recordGraphChange notes, in the transaction that changes it, that the
+// connection between a and b changed.
+func recordGraphChange(ctx context.Context, tx *sql.Tx, a, b int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO graph_changes (member_id, other_id, at) VALUES ($1, $2, $3)`, a, b, micros(now))
+	return err
+}
+
+// GraphChange says that the connection between two members changed; what
+// it is now is in the connections table.
+type GraphChange struct {
+	ID   int64
+	A, B int64
+}
+
+// FindGraphChanges returns the changes with an id above afterID or made
+// after since, in id order, with whether each pair is connected now. The
+// time window catches a change whose id was taken before afterID's but
+// that committed after it was read.
+func (db *DB) FindGraphChanges(ctx context.Context, afterID int64, since time.Time) ([]GraphChange, []bool, error) {
+	var changes []GraphChange
+	var connected []bool
+	err := db.read(ctx, "find graph changes", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT g.id, g.member_id, g.other_id,
+				EXISTS (SELECT 1 FROM connections c WHERE c.member_id = g.member_id AND c.other_id = g.other_id)
+			FROM graph_changes g WHERE g.id > $1 OR g.at > $2 ORDER BY g.id LIMIT 10000`, afterID, micros(since))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c GraphChange
+			var now bool
+			if err := rows.Scan(&c.ID, &c.A, &c.B, &now); err != nil {
+				return err
+			}
+			changes = append(changes, c)
+			connected = append(connected, now)
+		}
+		return rows.Err()
+	})
+	return changes, connected, err
+}
+
+// LastGraphChange returns the id of the newest change, or 0.
+func (db *DB) LastGraphChange(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	err := db.read(ctx, "last graph change", func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT MAX(id) FROM graph_changes`).Scan(&id)
+	})
+	return id.Int64, err
+}
+
+// DeleteGraphChanges forgets changes older than before.
+func (db *DB) DeleteGraphChanges(ctx context.Context, before time.Time) error {
+	return db.write(ctx, "delete graph changes", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM graph_changes WHERE at < $1`, micros(before))
+		return err
+	})
 }

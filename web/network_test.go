@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/internal/pgtest"
 )
 
 type invitationJSON struct {
@@ -437,5 +438,42 @@ func TestSuggestionsMutualsAndPath(t *testing.T) {
 	}
 	if r := site.api("GET", "/api/v1/members/erin/mutuals", ada, nil); r.Status != 404 {
 		t.Fatalf("mutuals with a member who blocked the caller: %d %s", r.Status, r.Body)
+	}
+}
+
+// TestTwoProcessesShareOnePostgreSQL runs two sites on one PostgreSQL
+// database: a connection made through one shows in the other's answers.
+func TestTwoProcessesShareOnePostgreSQL(t *testing.T) {
+	dsn := pgtest.URL(t)
+	one := newTestSiteOn(t, dsn, t.TempDir())
+	two := newTestSiteOn(t, dsn, t.TempDir())
+	ada, bob := one.member("ada"), one.member("bob")
+	adaOnTwo := two.logIn("ada")
+	if d, _ := relation(t, two, adaOnTwo, "bob"); d != nil {
+		t.Fatalf("degree before connecting = %d", *d)
+	}
+	connect(t, one, ada, "ada", bob, "bob")
+	connected := time.Now()
+	deadline := connected.Add(10 * time.Second) // against hanging only; the poll interval is 20 ms here
+	for {
+		if d, _ := relation(t, two, adaOnTwo, "bob"); d != nil && *d == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the connection made through one process never showed in the other")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Logf("the other process saw the connection after %s", time.Since(connected).Round(time.Millisecond))
+
+	one.api("DELETE", "/api/v1/me/connections/bob", ada, nil)
+	for {
+		if d, _ := relation(t, two, adaOnTwo, "bob"); d == nil {
+			break
+		}
+		if time.Now().After(deadline.Add(10 * time.Second)) {
+			t.Fatal("the removal made through one process never showed in the other")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -12,7 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/rapportnet/rapport/internal/pgtest"
 	"github.com/rapportnet/rapport/mail"
 	"github.com/rapportnet/rapport/service"
 	"github.com/rapportnet/rapport/store"
@@ -77,6 +79,11 @@ func newTestSiteOn(t testing.TB, dsn, dir string) *testSite {
 		ts.Close()
 		db.Close()
 	})
+	// Cleanups run last first: the follower stops before the store closes.
+	follow, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { svc.FollowGraph(follow, 20*time.Millisecond); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
 	return site
 }
 
@@ -200,3 +207,5 @@ func (s *testSite) with(t testing.TB) *testSite {
 	c.t = t
 	return &c
 }
+
+func TestMain(m *testing.M) { pgtest.Main(m) }

@@ -231,6 +231,8 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 		return err
 	}
 	db.Errors = srv.StoreError
+	// Other processes sharing the database change connections too.
+	go svc.FollowGraph(ctx, 250*time.Millisecond)
 
 	httpServer := &http.Server{
 		Handler:           srv,
