@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
@@ -215,7 +216,15 @@ func killAndCheck(t *testing.T, bin string, args []string, rounds int) {
 				}
 			}()
 		}
-		time.Sleep(time.Duration(300+round*200) * time.Millisecond)
+		// Kill once this round has had a few writes acknowledged, a random
+		// moment later, so the kill lands while writes are in flight however
+		// slow the machine is.
+		want := len(acknowledgedBefore(&mu, &acknowledged)) + 3
+		deadline := time.Now().Add(60 * time.Second) // against hanging only
+		for len(acknowledgedBefore(&mu, &acknowledged)) < want && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(rand.IntN(100)) * time.Millisecond)
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		close(stop)
@@ -234,6 +243,13 @@ func killAndCheck(t *testing.T, bin string, args []string, rounds int) {
 		}
 	}
 	t.Logf("%d acknowledged sign-ups across %d kills, %d missing", len(acknowledged), rounds, missing)
+}
+
+// acknowledgedBefore reads the list of acknowledged writes under its lock.
+func acknowledgedBefore(mu *sync.Mutex, list *[]string) []string {
+	mu.Lock()
+	defer mu.Unlock()
+	return append([]string(nil), *list...)
 }
 
 // startBinary starts the built binary on a free port and returns its URL.
@@ -370,6 +386,22 @@ func TestGraphCommands(t *testing.T) {
 			}
 			if out := cmd("stats"); !strings.Contains(out, `"connections":8`) || !strings.Contains(out, `"members":8`) {
 				t.Fatalf("stats: %s", out)
+			}
+			// An operator gives an imported member an address, once.
+			admin := func(args ...string) error {
+				return run(context.Background(), append(append([]string{"admin", "set-email"}, where...), args...), io.Discard, io.Discard, noEnv)
+			}
+			if err := admin("u1", "one@example.com"); err != nil {
+				t.Fatalf("set-email: %v", err)
+			}
+			if err := admin("u1", "other@example.com"); err == nil || !strings.Contains(err.Error(), "only they can change it") {
+				t.Fatalf("set-email on a member with an address: %v", err)
+			}
+			if err := admin("u2", "one@example.com"); err == nil {
+				t.Fatal("set-email gave one address to two members")
+			}
+			if err := admin("nobody", "x@example.com"); err == nil {
+				t.Fatal("set-email on a missing member")
 			}
 			// Importing again changes nothing.
 			cmd("import", file)
