@@ -1,6 +1,7 @@
 package rapport
 
 import (
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -92,11 +93,55 @@ func (inv *Invitation) Validate() error {
 
 // Connection is one member's side of a connection: stored once for each of
 // the two members, so that each member's connections are keyed by them.
+// Note and Tags are that member's own, seen by nobody else.
 type Connection struct {
 	MemberID  int64
 	Other     *Member
 	CreatedAt time.Time
+	Note      string
+	Tags      []string
 }
+
+// Limits of notes and tags on connections.
+const (
+	ConnectionNoteMaxLen = 1000
+	MaxConnectionTags    = 20
+	TagMaxLen            = 30
+	TagTrusted           = "trusted" // introduction paths go through trusted connections first
+)
+
+// Who may see a member's list of connections. Mutual connections are always
+// visible to a connection.
+const (
+	ConnectionsVisibleToConnections = "connections"
+	ConnectionsVisibleToNobody      = "private"
+)
+
+// NormalizeTags lower-cases, trims and deduplicates tags and checks them.
+func NormalizeTags(in []string) ([]string, error) {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, t := range in {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t == "" || seen[t] {
+			continue
+		}
+		if err := checkText("tags", t, 1, TagMaxLen); err != nil {
+			return nil, err
+		} else if strings.Contains(t, ",") {
+			return nil, FieldError("tags", "A tag has no commas.")
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	if len(out) > MaxConnectionTags {
+		return nil, FieldError("tags", "At most %d tags.", MaxConnectionTags)
+	}
+	return out, nil
+}
+
+// ValidateConnectionNote checks a note on a connection.
+func ValidateConnectionNote(s string) error { return checkMultiline("note", s, ConnectionNoteMaxLen) }
 
 // Relation is where a member stands from the viewer: the degree (1, 2, 3,
 // or 0 for out of network and for oneself) and how many connections the two

@@ -63,13 +63,15 @@ type Member struct {
 
 // Profile is what a member says about themselves.
 type Profile struct {
-	Headline   string
-	About      string
-	Location   string
-	Visibility string
-	Positions  []Position
-	Education  []Education
-	Skills     []string
+	// ConnectionsVisibility says who sees the member's connections.
+	ConnectionsVisibility string
+	Headline              string
+	About                 string
+	Location              string
+	Visibility            string
+	Positions             []Position
+	Education             []Education
+	Skills                []string
 }
 
 // ProfileUpdate holds the profile fields to change; nil fields stay as they are.
@@ -79,6 +81,8 @@ type ProfileUpdate struct {
 	About       *string
 	Location    *string
 	Visibility  *string
+	// ConnectionsVisibility is "connections" or "private".
+	ConnectionsVisibility *string
 }
 
 // Month is a month of a year, as positions are dated.
@@ -258,6 +262,9 @@ func ValidateProfileUpdate(u ProfileUpdate) error {
 	}
 	if u.Visibility != nil && *u.Visibility != VisibilityPublic && *u.Visibility != VisibilityMembers {
 		return FieldError("visibility", "Visibility is %q or %q.", VisibilityPublic, VisibilityMembers)
+	}
+	if v := u.ConnectionsVisibility; v != nil && *v != ConnectionsVisibleToConnections && *v != ConnectionsVisibleToNobody {
+		return FieldError("connections_visibility", "Connections are visible to %q or %q.", ConnectionsVisibleToConnections, ConnectionsVisibleToNobody)
 	}
 	return nil
 }

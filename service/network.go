@@ -450,7 +450,11 @@ func (s *Network) IntroductionPath(ctx context.Context, handle string) ([]*rappo
 	if err != nil {
 		return nil, err
 	}
-	ids := s.graph.Path(c.MemberID, other.ID, nil)
+	trusted, err := s.db.FindTaggedConnections(ctx, c.MemberID, rapport.TagTrusted)
+	if err != nil {
+		return nil, err
+	}
+	ids := s.graph.Path(c.MemberID, other.ID, func(via int64) bool { return trusted[via] })
 	if len(ids) < 3 {
 		return nil, nil
 	}
@@ -465,6 +469,75 @@ func (s *Network) IntroductionPath(ctx context.Context, handle string) ([]*rappo
 			return nil, nil // someone along the way is gone
 		}
 		out = append(out, m)
+	}
+	return out, nil
+}
+
+// UpdateConnectionNote sets the caller's private note and tags on their
+// connection with the member at handle; nobody else ever sees them.
+// Returns ENOTFOUND when the two are not connected, EINVALID naming note or
+// tags.
+func (s *Network) UpdateConnectionNote(ctx context.Context, handle, note string, tags []string) (string, []string, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	note = strings.TrimSpace(note)
+	if err := rapport.ValidateConnectionNote(note); err != nil {
+		return "", nil, err
+	}
+	if tags, err = rapport.NormalizeTags(tags); err != nil {
+		return "", nil, err
+	}
+	other, err := s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
+	if err != nil {
+		return "", nil, rapport.Errorf(rapport.ENOTFOUND, "Connection not found.")
+	}
+	if err := s.db.UpdateConnectionNote(ctx, c.MemberID, other.ID, note, tags, s.now()); err != nil {
+		return "", nil, err
+	}
+	return note, tags, nil
+}
+
+// MemberConnections lists the connections of the member at handle as the
+// caller may see them: all of their own; another member's only when that
+// member shows them to their connections and the caller is one. Notes and
+// tags are never shown but to their author, and members blocked either way
+// by the caller are left out. Returns ENOTFOUND for a member the caller
+// cannot reach, EFORBIDDEN when the list is not for the caller to see.
+func (s *Network) MemberConnections(ctx context.Context, handle string, limit, offset int) ([]*rapport.Connection, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	other, _, err := s.other(ctx, c, handle)
+	if err != nil {
+		return nil, err
+	}
+	if other.ID != c.MemberID {
+		if other.Profile.ConnectionsVisibility == rapport.ConnectionsVisibleToNobody {
+			return nil, rapport.Errorf(rapport.EFORBIDDEN, "%s keeps their connections private. Your mutual connections are still shown.", other.DisplayName)
+		} else if !s.graph.Connected(c.MemberID, other.ID) {
+			return nil, rapport.Errorf(rapport.EFORBIDDEN, "%s shows their connections to their connections only.", other.DisplayName)
+		}
+	}
+	list, err := s.db.FindConnections(ctx, store.ConnectionFilter{MemberID: other.ID, ByName: true, Limit: limit, Offset: offset})
+	if err != nil {
+		return nil, err
+	}
+	hidden, err := s.db.FindBlockedEitherWay(ctx, c.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	out := list[:0]
+	for _, conn := range list {
+		if hidden[conn.Other.ID] {
+			continue
+		}
+		if other.ID != c.MemberID {
+			conn.Note, conn.Tags = "", nil // the owner's, not the viewer's
+		}
+		out = append(out, conn)
 	}
 	return out, nil
 }

@@ -52,7 +52,8 @@ func (s *Profiles) Profile(ctx context.Context, handle string) (*rapport.Member,
 		return nil, rel, rapport.Errorf(rapport.EUNAUTHORIZED, "%s shows their profile to signed-in members only. Sign in to see it.", m.DisplayName)
 	}
 	if c.MemberID != m.ID {
-		m.Email = "" // an address is the member's own until they choose to share it
+		// An address and settings are the member's own.
+		m.Email, m.Profile.ConnectionsVisibility = "", ""
 	}
 	if !c.Anonymous() && c.MemberID != m.ID {
 		rel = rapport.Relation{Degree: int(s.graph.Degree(c.MemberID, m.ID)), MutualCount: s.graph.MutualCount(c.MemberID, m.ID)}
@@ -181,7 +182,8 @@ func (s *Profiles) SetSkills(ctx context.Context, skills []string) ([]string, er
 	return skills, nil
 }
 
-// SplitSkills reads skills typed as one comma- or line-separated text.
-func SplitSkills(s string) []string {
+// SplitList reads a list typed as one comma- or line-separated text, such
+// as skills or tags.
+func SplitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == ';' })
 }

@@ -10,13 +10,13 @@ import (
 	"github.com/rapportnet/rapport"
 )
 
-const memberColumns = `id, handle, email, display_name, status, headline, about, location, visibility, created_at`
+const memberColumns = `id, handle, email, display_name, status, headline, about, location, visibility, connections_visibility, created_at`
 
 func scanMember(row interface{ Scan(...any) error }) (*rapport.Member, error) {
 	var m rapport.Member
 	var created int64
 	err := row.Scan(&m.ID, &m.Handle, &m.Email, &m.DisplayName, &m.Status,
-		&m.Profile.Headline, &m.Profile.About, &m.Profile.Location, &m.Profile.Visibility, &created)
+		&m.Profile.Headline, &m.Profile.About, &m.Profile.Location, &m.Profile.Visibility, &m.Profile.ConnectionsVisibility, &created)
 	if err != nil {
 		return nil, err
 	}
@@ -40,6 +40,7 @@ func (db *DB) CreateMember(ctx context.Context, m *rapport.Member, passwordHash 
 			return memberConflict(err)
 		}
 		m.Status, m.Profile.Visibility, m.CreatedAt = rapport.StatusActive, rapport.VisibilityPublic, fromMicros(micros(now))
+		m.Profile.ConnectionsVisibility = rapport.ConnectionsVisibleToConnections
 		return nil
 	})
 }
@@ -130,6 +131,7 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, upd rapport.ProfileUpd
 	add("headline", upd.Headline)
 	add("location", upd.Location)
 	add("visibility", upd.Visibility)
+	add("connections_visibility", upd.ConnectionsVisibility)
 	if upd.About != nil {
 		// About keeps its line breaks and inner spacing as typed.
 		args = append(args, strings.TrimRight(*upd.About, " \t\r\n"))

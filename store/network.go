@@ -210,8 +210,9 @@ func (db *DB) FindConnections(ctx context.Context, f ConnectionFilter) ([]*rappo
 		limit = 1000
 	}
 	args = append(args, limit, f.Offset)
-	query := fmt.Sprintf(`SELECT c.created_at, `+fmt.Sprintf(memberCard, "m")+`
+	query := fmt.Sprintf(`SELECT c.created_at, COALESCE(n.note, ''), COALESCE(n.tags, ''), `+fmt.Sprintf(memberCard, "m")+`
 		FROM connections c JOIN members m ON m.id = c.other_id
+		LEFT JOIN connection_notes n ON n.member_id = c.member_id AND n.other_id = c.other_id
 		WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d`, where, order, len(args)-1, len(args))
 	var out []*rapport.Connection
 	err := db.read(ctx, "find connections", func(tx *sql.Tx) error {
@@ -221,12 +222,16 @@ func (db *DB) FindConnections(ctx context.Context, f ConnectionFilter) ([]*rappo
 		}
 		defer rows.Close()
 		for rows.Next() {
-			c := &rapport.Connection{MemberID: f.MemberID, Other: &rapport.Member{}}
+			c := &rapport.Connection{MemberID: f.MemberID, Other: &rapport.Member{}, Tags: []string{}}
 			var created int64
-			if err := rows.Scan(append([]any{&created}, cardDest(c.Other)...)...); err != nil {
+			var tags string
+			if err := rows.Scan(append([]any{&created, &c.Note, &tags}, cardDest(c.Other)...)...); err != nil {
 				return err
 			}
 			c.CreatedAt = fromMicros(created)
+			if tags != "" {
+				c.Tags = strings.Split(tags, ",")
+			}
 			out = append(out, c)
 		}
 		return rows.Err()
@@ -531,4 +536,67 @@ func (db *DB) DeleteGraphChanges(ctx context.Context, before time.Time) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM graph_changes WHERE at < $1`, micros(before))
 		return err
 	})
+}
+
+// UpdateConnectionNote sets memberID's private note and tags on their
+// connection with otherID. Tags must be normalized (no commas). Returns
+// ENOTFOUND when the two are not connected.
+func (db *DB) UpdateConnectionNote(ctx context.Context, memberID, otherID int64, note string, tags []string, now time.Time) error {
+	return db.write(ctx, "update connection note", func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM connections WHERE member_id = $1 AND other_id = $2`, memberID, otherID).Scan(&n); err != nil {
+			return err
+		} else if n == 0 {
+			return rapport.Errorf(rapport.ENOTFOUND, "Connection not found.")
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO connection_notes (member_id, other_id, note, tags, updated_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (member_id, other_id) DO UPDATE SET note = excluded.note, tags = excluded.tags, updated_at = excluded.updated_at`,
+			memberID, otherID, note, strings.Join(tags, ","), micros(now))
+		return err
+	})
+}
+
+// FindTaggedConnections returns memberID's connections that they tagged tag.
+func (db *DB) FindTaggedConnections(ctx context.Context, memberID int64, tag string) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := db.read(ctx, "find tagged connections", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT n.other_id FROM connection_notes n
+			JOIN connections c ON c.member_id = n.member_id AND c.other_id = n.other_id
+			WHERE n.member_id = $1 AND ',' || n.tags || ',' LIKE $2 ESCAPE '\'`, memberID, "%,"+escapeLike(tag)+",%")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// FindBlockedEitherWay returns the members memberID blocked or was blocked by.
+func (db *DB) FindBlockedEitherWay(ctx context.Context, memberID int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := db.read(ctx, "find blocked either way", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT blocked_id FROM blocks WHERE blocker_id = $1
+			UNION SELECT blocker_id FROM blocks WHERE blocked_id = $1`, memberID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
+		}
+		return rows.Err()
+	})
+	return out, err
 }

@@ -13,19 +13,21 @@ import (
 // that a change inside cannot change the contract by accident.
 
 type memberResponse struct {
-	ID          int64               `json:"id"`
-	Handle      string              `json:"handle"`
-	DisplayName string              `json:"display_name"`
-	Email       string              `json:"email,omitempty"`
-	Headline    string              `json:"headline"`
-	About       string              `json:"about"`
-	Location    string              `json:"location"`
-	Visibility  string              `json:"visibility"`
-	URL         string              `json:"url"`
-	CreatedAt   time.Time           `json:"created_at"`
-	Positions   []positionResponse  `json:"positions"`
-	Education   []educationResponse `json:"education"`
-	Skills      []string            `json:"skills"`
+	ID          int64  `json:"id"`
+	Handle      string `json:"handle"`
+	DisplayName string `json:"display_name"`
+	Email       string `json:"email,omitempty"`
+	Headline    string `json:"headline"`
+	About       string `json:"about"`
+	Location    string `json:"location"`
+	Visibility  string `json:"visibility"`
+	// ConnectionsVisibility is on the caller's own account only.
+	ConnectionsVisibility string              `json:"connections_visibility,omitempty"`
+	URL                   string              `json:"url"`
+	CreatedAt             time.Time           `json:"created_at"`
+	Positions             []positionResponse  `json:"positions"`
+	Education             []educationResponse `json:"education"`
+	Skills                []string            `json:"skills"`
 }
 
 // profileResponse is another member's profile with where they stand from
@@ -78,7 +80,8 @@ func (s *Server) newMemberResponse(m *rapport.Member) memberResponse {
 	out := memberResponse{
 		ID: m.ID, Handle: m.Handle, DisplayName: m.DisplayName, Email: m.Email,
 		Headline: m.Profile.Headline, About: m.Profile.About, Location: m.Profile.Location,
-		Visibility: m.Profile.Visibility, URL: s.profileURL(m.Handle), CreatedAt: m.CreatedAt,
+		Visibility: m.Profile.Visibility, ConnectionsVisibility: m.Profile.ConnectionsVisibility,
+		URL: s.profileURL(m.Handle), CreatedAt: m.CreatedAt,
 		Positions: []positionResponse{}, Education: []educationResponse{}, Skills: m.Profile.Skills,
 	}
 	if out.Skills == nil {
@@ -144,11 +147,12 @@ type logInRequest struct {
 }
 
 type profileRequest struct {
-	DisplayName *string `json:"display_name"`
-	Headline    *string `json:"headline"`
-	About       *string `json:"about"`
-	Location    *string `json:"location"`
-	Visibility  *string `json:"visibility"`
+	DisplayName           *string `json:"display_name"`
+	Headline              *string `json:"headline"`
+	About                 *string `json:"about"`
+	Location              *string `json:"location"`
+	Visibility            *string `json:"visibility"`
+	ConnectionsVisibility *string `json:"connections_visibility"`
 }
 
 type positionRequest struct {

@@ -77,21 +77,23 @@ var authzTable = map[string]expect{
 	"DELETE /api/v1/me/tokens/{id}":    apiOwned(204),
 	"GET /api/v1/members/{handle}":     open,
 
-	"POST /api/v1/invitations":                api401(201),
-	"GET /api/v1/invitations/received":        api401(200),
-	"GET /api/v1/invitations/sent":            api401(200),
-	"POST /api/v1/invitations/{id}/accept":    apiOwned(204),
-	"POST /api/v1/invitations/{id}/ignore":    apiOwned(204),
-	"POST /api/v1/invitations/{id}/dont-know": apiOwned(204),
-	"DELETE /api/v1/invitations/{id}":         apiOwned(204),
-	"GET /api/v1/me/connections":              api401(200),
-	"DELETE /api/v1/me/connections/{handle}":  apiOwned(204),
-	"GET /api/v1/me/blocks":                   api401(200),
-	"GET /api/v1/me/suggestions":              api401(200),
-	"GET /api/v1/members/{handle}/mutuals":    api401(200),
-	"GET /api/v1/members/{handle}/path":       api401(200),
-	"POST /api/v1/me/blocks":                  api401(204),
-	"DELETE /api/v1/me/blocks/{handle}":       apiOwned(204),
+	"POST /api/v1/invitations":                 api401(201),
+	"GET /api/v1/invitations/received":         api401(200),
+	"GET /api/v1/invitations/sent":             api401(200),
+	"POST /api/v1/invitations/{id}/accept":     apiOwned(204),
+	"POST /api/v1/invitations/{id}/ignore":     apiOwned(204),
+	"POST /api/v1/invitations/{id}/dont-know":  apiOwned(204),
+	"DELETE /api/v1/invitations/{id}":          apiOwned(204),
+	"GET /api/v1/me/connections":               api401(200),
+	"DELETE /api/v1/me/connections/{handle}":   apiOwned(204),
+	"PUT /api/v1/me/connections/{handle}/note": apiOwned(200),
+	"GET /api/v1/members/{handle}/connections": {401, 200, 403},
+	"GET /api/v1/me/blocks":                    api401(200),
+	"GET /api/v1/me/suggestions":               api401(200),
+	"GET /api/v1/members/{handle}/mutuals":     api401(200),
+	"GET /api/v1/members/{handle}/path":        api401(200),
+	"POST /api/v1/me/blocks":                   api401(204),
+	"DELETE /api/v1/me/blocks/{handle}":        apiOwned(204),
 
 	"GET /{$}":                                  open,
 	"GET /signup":                               open,
@@ -125,6 +127,7 @@ var authzTable = map[string]expect{
 	"POST /network/invitations/{id}/dont-know":  owned(303),
 	"POST /network/invitations/{id}/withdraw":   owned(303),
 	"POST /network/connections/{handle}/remove": owned(303),
+	"POST /network/connections/{handle}/note":   owned(303),
 	"POST /network/blocks":                      page(303),
 	"POST /network/blocks/{handle}/remove":      owned(303),
 	"POST /settings/password":                   page(303),
@@ -227,6 +230,8 @@ func (f fixture) path(pattern string) string {
 		handle = f.unconnected
 	case strings.Contains(p, "/connections/{handle}"):
 		handle = f.friend
+	case strings.HasSuffix(p, "/members/{handle}/connections"):
+		handle = f.handle
 	case strings.Contains(p, "/blocks/{handle}"):
 		handle = f.blocked
 	case strings.Contains(p, "/education/"):
@@ -261,6 +266,8 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = position
 	case "POST /api/v1/me/education", "PUT /api/v1/me/education/{id}", "POST /me/education", "POST /me/education/{id}":
 		api = education
+	case "PUT /api/v1/me/connections/{handle}/note", "POST /network/connections/{handle}/note":
+		api = map[string]any{"note": "Met at the fair", "tags": []string{"trusted", "Go"}}
 	case "PUT /api/v1/me/skills":
 		api = map[string]any{"skills": []string{"Go"}}
 	case "POST /me/skills":

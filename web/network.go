@@ -39,9 +39,23 @@ type inviteResponse struct {
 	Connected  bool               `json:"connected"`
 }
 
+// connectionResponse is a connection; note and tags are there only in the
+// caller's own list.
 type connectionResponse struct {
 	Member      memberCardResponse `json:"member"`
 	ConnectedAt time.Time          `json:"connected_at"`
+	Note        *string            `json:"note,omitempty"`
+	Tags        []string           `json:"tags,omitempty"`
+}
+
+type connectionNoteRequest struct {
+	Note string   `json:"note"`
+	Tags []string `json:"tags"`
+}
+
+type connectionNoteResponse struct {
+	Note string   `json:"note"`
+	Tags []string `json:"tags"`
 }
 
 type inviteRequest struct {
@@ -170,6 +184,42 @@ func (s *Server) handleAPIConnections(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	list, err := s.svc.Network.Connections(r.Context(), q.Get("q"), byName, limit, offset)
+	if err != nil {
+		return err
+	}
+	out := []connectionResponse{}
+	for _, c := range list {
+		note := c.Note
+		out = append(out, connectionResponse{Member: s.newCard(c.Other), ConnectedAt: c.CreatedAt, Note: &note, Tags: c.Tags})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleAPIConnectionNote(w http.ResponseWriter, r *http.Request) error {
+	var req connectionNoteRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	note, tags, err := s.svc.Network.UpdateConnectionNote(r.Context(), r.PathValue("handle"), req.Note, req.Tags)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, connectionNoteResponse{Note: note, Tags: tags})
+	return nil
+}
+
+func (s *Server) handleAPIMemberConnections(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	limit, err := queryInt(q.Get("limit"), "limit", 100, 1, 1000)
+	if err != nil {
+		return err
+	}
+	offset, err := queryInt(q.Get("offset"), "offset", 0, 0, 1<<30)
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Network.MemberConnections(r.Context(), r.PathValue("handle"), limit, offset)
 	if err != nil {
 		return err
 	}

@@ -136,3 +136,11 @@ func (s *Server) handleUnblockForm(w http.ResponseWriter, r *http.Request) error
 
 // inviteLink is where the Connect button of a profile goes.
 func inviteLink(handle string) string { return "/network/invite/" + url.PathEscape(handle) }
+
+func (s *Server) handleConnectionNoteForm(w http.ResponseWriter, r *http.Request) error {
+	tags := service.SplitList(r.PostFormValue("tags"))
+	if _, _, err := s.svc.Network.UpdateConnectionNote(r.Context(), r.PathValue("handle"), r.PostFormValue("note"), tags); err != nil {
+		return err
+	}
+	return redirect(w, r, "/network", "noted")
+}

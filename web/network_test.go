@@ -477,3 +477,87 @@ func TestTwoProcessesShareOnePostgreSQL(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestConnectionNotesAndListVisibility(t *testing.T) {
+	site := newTestSite(t)
+	ada, bob, carol, dave := site.member("ada"), site.member("bob"), site.member("carol"), site.member("dave")
+	connect(t, site, ada, "ada", bob, "bob")
+	connect(t, site, bob, "bob", carol, "carol")
+
+	t.Run("NotesAreTheAuthorsAlone", func(t *testing.T) {
+		r := site.api("PUT", "/api/v1/me/connections/bob/note", ada, map[string]any{"note": "Owes me a coffee", "tags": []string{"Trusted", "trusted", " Go "}})
+		if r.Status != 200 || string(r.Body) != `{"note":"Owes me a coffee","tags":["trusted","go"]}`+"\n" {
+			t.Fatalf("note: %d %s", r.Status, r.Body)
+		}
+		if r := site.api("GET", "/api/v1/me/connections", ada, nil); !strings.Contains(string(r.Body), `"note":"Owes me a coffee","tags":["trusted","go"]`) {
+			t.Fatalf("ada's list: %s", r.Body)
+		}
+		for _, tc := range []struct{ token, path string }{
+			{bob, "/api/v1/me/connections"},
+			{bob, "/api/v1/members/ada/connections"},
+			{carol, "/api/v1/members/bob/connections"},
+		} {
+			if r := site.api("GET", tc.path, tc.token, nil); strings.Contains(string(r.Body), "coffee") || strings.Contains(string(r.Body), "trusted") {
+				t.Fatalf("%s shows ada's note: %s", tc.path, r.Body)
+			}
+		}
+		if r := site.api("PUT", "/api/v1/me/connections/carol/note", ada, map[string]any{"note": "x"}); r.Status != 404 {
+			t.Fatalf("note on a non-connection: %d", r.Status)
+		}
+		if r := site.api("PUT", "/api/v1/me/connections/bob/note", ada, map[string]any{"note": strings.Repeat("n", 1001)}); r.Status != 422 || r.ErrorField(t) != "note" {
+			t.Fatalf("long note: %d %s", r.Status, r.Body)
+		}
+		if r := site.api("PUT", "/api/v1/me/connections/bob/note", ada, map[string]any{"tags": []string{"a,b"}}); r.Status != 422 || r.ErrorField(t) != "tags" {
+			t.Fatalf("tag with a comma: %d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("ConnectionsSeeTheList", func(t *testing.T) {
+		if r := site.api("GET", "/api/v1/members/bob/connections", ada, nil); r.Status != 200 || !strings.Contains(string(r.Body), `"handle":"carol"`) {
+			t.Fatalf("ada sees bob's connections: %d %s", r.Status, r.Body)
+		}
+		if r := site.api("GET", "/api/v1/members/bob/connections", dave, nil); r.Status != 403 {
+			t.Fatalf("a stranger sees bob's connections: %d %s", r.Status, r.Body)
+		}
+	})
+	t.Run("PrivateListKeepsMutuals", func(t *testing.T) {
+		if r := site.api("PATCH", "/api/v1/me/profile", bob, map[string]any{"connections_visibility": "private"}); r.Status != 200 || !strings.Contains(string(r.Body), `"connections_visibility":"private"`) {
+			t.Fatalf("set private: %d %s", r.Status, r.Body)
+		}
+		if r := site.api("GET", "/api/v1/members/bob/connections", ada, nil); r.Status != 403 {
+			t.Fatalf("ada sees bob's private list: %d %s", r.Status, r.Body)
+		}
+		if r := site.api("GET", "/api/v1/members/bob/connections", bob, nil); r.Status != 200 {
+			t.Fatalf("bob's own private list: %d", r.Status)
+		}
+		connect(t, site, ada, "ada", carol, "carol")
+		if r := site.api("GET", "/api/v1/members/bob/mutuals", ada, nil); !strings.Contains(string(r.Body), `"handle":"carol"`) {
+			t.Fatalf("mutuals with a private list: %s", r.Body)
+		}
+		if r := site.api("GET", "/api/v1/members/bob", ada, nil); strings.Contains(string(r.Body), "connections_visibility") {
+			t.Fatalf("bob's setting shows to ada: %s", r.Body)
+		}
+	})
+}
+
+func TestIntroductionPathPrefersTrusted(t *testing.T) {
+	site := newTestSite(t)
+	ada, bob, carol, dave := site.member("ada"), site.member("bob"), site.member("carol"), site.member("dave")
+	connect(t, site, ada, "ada", bob, "bob")
+	connect(t, site, ada, "ada", carol, "carol")
+	connect(t, site, bob, "bob", dave, "dave")
+	connect(t, site, carol, "carol", dave, "dave")
+	via := func() string {
+		var out struct{ Path []struct{ Handle string } }
+		site.api("GET", "/api/v1/members/dave/path", ada, nil).JSON(t, &out)
+		if len(out.Path) != 3 {
+			t.Fatalf("path = %+v", out.Path)
+		}
+		return out.Path[1].Handle
+	}
+	first := via()
+	other := map[string]string{"bob": "carol", "carol": "bob"}[first]
+	site.api("PUT", "/api/v1/me/connections/"+other+"/note", ada, map[string]any{"tags": []string{"trusted"}})
+	if got := via(); got != other {
+		t.Fatalf("path goes through %s, not the trusted %s", got, other)
+	}
+}

@@ -113,6 +113,7 @@ var notices = map[string]string{
 	"ignored":   "Invitation ignored. The sender is not told.",
 	"withdrawn": "Invitation withdrawn.",
 	"removed":   "Connection removed.",
+	"noted":     "Note saved. Only you see it.",
 	"blocked":   "Blocked. They are not told.",
 	"unblocked": "Unblocked.",
 	"bye":       "You are logged out.",
@@ -316,10 +317,13 @@ func (s *Server) handleEditPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) handleProfileSave(w http.ResponseWriter, r *http.Request) error {
 	data := s.newPage(r, "Edit profile")
 	data.Form = "profile"
-	data.Values = formValues(r, "display_name", "headline", "about", "location", "visibility")
+	data.Values = formValues(r, "display_name", "headline", "about", "location", "visibility", "connections_visibility")
 	v := data.Values
 	upd := rapport.ProfileUpdate{DisplayName: ptr(v["display_name"]), Headline: ptr(v["headline"]), About: ptr(v["about"]),
 		Location: ptr(v["location"]), Visibility: ptr(v["visibility"])}
+	if v["connections_visibility"] != "" {
+		upd.ConnectionsVisibility = ptr(v["connections_visibility"])
+	}
 	if _, err := s.svc.Profiles.UpdateProfile(r.Context(), upd); err != nil {
 		return s.editPage(w, r, data, err)
 	}
@@ -513,7 +517,7 @@ func (s *Server) handleSkillsSave(w http.ResponseWriter, r *http.Request) error 
 	data := s.newPage(r, "Edit profile")
 	data.Form = "skills"
 	data.Values = formValues(r, "skills")
-	if _, err := s.svc.Profiles.SetSkills(r.Context(), service.SplitSkills(data.Values["skills"])); err != nil {
+	if _, err := s.svc.Profiles.SetSkills(r.Context(), service.SplitList(data.Values["skills"])); err != nil {
 		return s.editPage(w, r, data, err)
 	}
 	return redirect(w, r, "/me/edit", "saved")
