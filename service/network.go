@@ -541,3 +541,52 @@ func (s *Network) MemberConnections(ctx context.Context, handle string, limit, o
 	}
 	return out, nil
 }
+
+// Follow makes the caller follow the member at handle, one way; connections
+// follow each other already. Returns ENOTFOUND for a member the caller
+// cannot reach (blocked either way, closed, missing), EINVALID for oneself.
+func (s *Network) Follow(ctx context.Context, handle string) error {
+	c, err := member(ctx)
+	if err != nil {
+		return err
+	}
+	other, callerBlocked, err := s.other(ctx, c, handle)
+	if err != nil {
+		return err
+	} else if other.ID == c.MemberID {
+		return rapport.FieldError("handle", "You cannot follow yourself.")
+	} else if callerBlocked {
+		return &rapport.Error{Code: rapport.ECONFLICT, Field: "handle", Message: "You blocked this member. Unblock them first."}
+	}
+	return s.db.CreateFollow(ctx, c.MemberID, other.ID, s.now())
+}
+
+// Unfollow stops the caller following the member at handle, without
+// touching a connection between them. Returns ENOTFOUND when the caller
+// does not follow them.
+func (s *Network) Unfollow(ctx context.Context, handle string) error {
+	c, err := member(ctx)
+	if err != nil {
+		return err
+	}
+	other, err := s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
+	if err != nil {
+		return rapport.Errorf(rapport.ENOTFOUND, "Follow not found.")
+	}
+	if err := s.db.DeleteFollow(ctx, c.MemberID, other.ID); rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return rapport.Errorf(rapport.ENOTFOUND, "Follow not found.")
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// Following lists whom the caller follows (following true) or who follows
+// the caller.
+func (s *Network) Following(ctx context.Context, following bool) ([]*rapport.Member, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.FindFollowing(ctx, c.MemberID, following)
+}

@@ -168,6 +168,12 @@ func (db *DB) AcceptInvitation(ctx context.Context, id, recipientID int64, openS
 				ON CONFLICT (member_id, other_id) DO NOTHING`, pair[0], pair[1], micros(now)); err != nil {
 				return err
 			}
+			// Connections follow each other from the start.
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO follows (follower_id, followed_id, created_at) VALUES ($1, $2, $3)
+				ON CONFLICT (follower_id, followed_id) DO NOTHING`, pair[0], pair[1], micros(now)); err != nil {
+				return err
+			}
 		}
 		return recordGraphChange(ctx, tx, senderID, recipientID, now)
 	})
@@ -271,6 +277,10 @@ func (db *DB) DeleteConnection(ctx context.Context, a, b int64) error {
 		} else if err := mustAffect(res, "Connection"); err != nil {
 			return err
 		}
+		// The follows that came with the connection go with it.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM follows WHERE (follower_id = $1 AND followed_id = $2) OR (follower_id = $2 AND followed_id = $1)`, a, b); err != nil {
+			return err
+		}
 		return recordGraphChange(ctx, tx, a, b, time.Now())
 	})
 }
@@ -288,6 +298,9 @@ func (db *DB) CreateBlock(ctx context.Context, blocker, blocked int64, now time.
 			return err
 		}
 		if err := recordGraphChange(ctx, tx, blocker, blocked, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM follows WHERE (follower_id = $1 AND followed_id = $2) OR (follower_id = $2 AND followed_id = $1)`, blocker, blocked); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE invitations SET status = 'withdrawn', updated_at = $3
@@ -595,6 +608,55 @@ func (db *DB) FindBlockedEitherWay(ctx context.Context, memberID int64) (map[int
 				return err
 			}
 			out[id] = true
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// CreateFollow makes follower follow followed; following twice is fine.
+func (db *DB) CreateFollow(ctx context.Context, follower, followed int64, now time.Time) error {
+	return db.write(ctx, "create follow", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO follows (follower_id, followed_id, created_at) VALUES ($1, $2, $3)
+			ON CONFLICT (follower_id, followed_id) DO NOTHING`, follower, followed, micros(now))
+		return err
+	})
+}
+
+// DeleteFollow stops follower following followed. Returns ENOTFOUND when
+// there was no such follow.
+func (db *DB) DeleteFollow(ctx context.Context, follower, followed int64) error {
+	return db.write(ctx, "delete follow", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM follows WHERE follower_id = $1 AND followed_id = $2`, follower, followed)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, "Follow")
+	})
+}
+
+// FindFollowing lists the members memberID follows (following true) or
+// who follow memberID, newest first.
+func (db *DB) FindFollowing(ctx context.Context, memberID int64, following bool) ([]*rapport.Member, error) {
+	query := `SELECT ` + fmt.Sprintf(memberCard, "m") + ` FROM follows f JOIN members m ON m.id = f.followed_id
+		WHERE f.follower_id = $1 AND m.status = 'active' ORDER BY f.created_at DESC, m.id DESC`
+	if !following {
+		query = `SELECT ` + fmt.Sprintf(memberCard, "m") + ` FROM follows f JOIN members m ON m.id = f.follower_id
+			WHERE f.followed_id = $1 AND m.status = 'active' ORDER BY f.created_at DESC, m.id DESC`
+	}
+	var out []*rapport.Member
+	err := db.read(ctx, "find following", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query, memberID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m := &rapport.Member{}
+			if err := rows.Scan(cardDest(m)...); err != nil {
+				return err
+			}
+			out = append(out, m)
 		}
 		return rows.Err()
 	})

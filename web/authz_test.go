@@ -89,6 +89,10 @@ var authzTable = map[string]expect{
 	"PUT /api/v1/me/connections/{handle}/note": apiOwned(200),
 	"GET /api/v1/members/{handle}/connections": {401, 200, 403},
 	"GET /api/v1/me/blocks":                    api401(200),
+	"GET /api/v1/me/following":                 api401(200),
+	"GET /api/v1/me/followers":                 api401(200),
+	"POST /api/v1/me/following":                api401(204),
+	"DELETE /api/v1/me/following/{handle}":     apiOwned(204),
 	"GET /api/v1/me/suggestions":               api401(200),
 	"GET /api/v1/members/{handle}/mutuals":     api401(200),
 	"GET /api/v1/members/{handle}/path":        api401(200),
@@ -232,6 +236,8 @@ func (f fixture) path(pattern string) string {
 		handle = f.friend
 	case strings.HasSuffix(p, "/members/{handle}/connections"):
 		handle = f.handle
+	case strings.Contains(p, "/following/{handle}"):
+		handle = f.friend
 	case strings.Contains(p, "/blocks/{handle}"):
 		handle = f.blocked
 	case strings.Contains(p, "/education/"):
@@ -278,7 +284,7 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"email": fmt.Sprintf("changed%d@example.com", n), "password": testPassword}
 	case "POST /api/v1/invitations", "POST /network/invitations":
 		api = map[string]any{"to": f.unconnected, "how_met": "friend", "note": "We met at the conference."}
-	case "POST /api/v1/me/blocks", "POST /network/blocks":
+	case "POST /api/v1/me/blocks", "POST /network/blocks", "POST /api/v1/me/following":
 		api = map[string]any{"handle": f.unconnected}
 	case "POST /api/v1/me/tokens", "POST /settings/tokens":
 		api = map[string]any{"name": "script"}

@@ -371,3 +371,44 @@ func (s *Server) handleAPIPath(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
+
+func (s *Server) handleAPIFollowing(w http.ResponseWriter, r *http.Request) error {
+	return s.memberList(w, r, true)
+}
+
+func (s *Server) handleAPIFollowers(w http.ResponseWriter, r *http.Request) error {
+	return s.memberList(w, r, false)
+}
+
+func (s *Server) memberList(w http.ResponseWriter, r *http.Request, following bool) error {
+	list, err := s.svc.Network.Following(r.Context(), following)
+	if err != nil {
+		return err
+	}
+	out := []memberCardResponse{}
+	for _, m := range list {
+		out = append(out, s.newCard(m))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleAPIFollow(w http.ResponseWriter, r *http.Request) error {
+	var req handleRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := s.svc.Network.Follow(r.Context(), req.Handle); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) handleAPIUnfollow(w http.ResponseWriter, r *http.Request) error {
+	if err := s.svc.Network.Unfollow(r.Context(), r.PathValue("handle")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -561,3 +561,51 @@ func TestIntroductionPathPrefersTrusted(t *testing.T) {
 		t.Fatalf("path goes through %s, not the trusted %s", got, other)
 	}
 }
+
+func TestFollows(t *testing.T) {
+	site := newTestSite(t)
+	ada, bob, carol := site.member("ada"), site.member("bob"), site.member("carol")
+	handles := func(token, path string) string {
+		t.Helper()
+		var list []struct{ Handle string }
+		site.api("GET", path, token, nil).JSON(t, &list)
+		var out []string
+		for _, m := range list {
+			out = append(out, m.Handle)
+		}
+		return strings.Join(out, ",")
+	}
+	connect(t, site, ada, "ada", bob, "bob")
+	if got := handles(ada, "/api/v1/me/following"); got != "bob" {
+		t.Fatalf("ada follows %q after connecting", got)
+	}
+	if got := handles(ada, "/api/v1/me/followers"); got != "bob" {
+		t.Fatalf("ada's followers %q after connecting", got)
+	}
+	if r := site.api("DELETE", "/api/v1/me/following/bob", ada, nil); r.Status != 204 {
+		t.Fatalf("unfollow: %d", r.Status)
+	}
+	if d, _ := relation(t, site, ada, "bob"); d == nil || *d != 1 {
+		t.Fatal("unfollowing disconnected them")
+	}
+	if r := site.api("POST", "/api/v1/me/following", carol, map[string]string{"handle": "ada"}); r.Status != 204 {
+		t.Fatalf("follow: %d %s", r.Status, r.Body)
+	}
+	if got := handles(ada, "/api/v1/me/followers"); got != "carol,bob" {
+		t.Fatalf("ada's followers = %q", got)
+	}
+	if r := site.api("POST", "/api/v1/me/following", carol, map[string]string{"handle": "carol"}); r.Status != 422 {
+		t.Fatalf("follow oneself: %d", r.Status)
+	}
+	site.api("POST", "/api/v1/me/blocks", ada, map[string]string{"handle": "carol"})
+	if got := handles(ada, "/api/v1/me/followers"); got != "bob" {
+		t.Fatalf("ada's followers after blocking carol = %q", got)
+	}
+	if r := site.api("POST", "/api/v1/me/following", carol, map[string]string{"handle": "ada"}); r.Status != 404 {
+		t.Fatalf("the blocked member follows: %d", r.Status)
+	}
+	site.api("DELETE", "/api/v1/me/connections/ada", bob, nil)
+	if got := handles(bob, "/api/v1/me/following"); got != "" {
+		t.Fatalf("bob still follows %q after removing the connection", got)
+	}
+}
