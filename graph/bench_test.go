@@ -263,3 +263,30 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportMetric(float64(s.Connections), "connections")
 	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
 }
+
+// BenchmarkCircle decorates 50 members (a page of search results) with
+// their degree from a viewer whose circle is already worked out, and
+// reports the cost a member; it also reports what working out the circle
+// of a member with about 500 connections costs.
+func BenchmarkCircle(b *testing.B) {
+	benchGraphs(b, func(b *testing.B, g *benchGraph) {
+		pairs := g.pairs(benchSample)
+		viewer, _ := g.withDegree(500)
+		c := g.index.Circle(viewer)
+		b.ResetTimer()
+		for i := range b.N {
+			for j := 0; j < 50; j++ {
+				sinkDegree = c.Degree(pairs[(i*50+j)%len(pairs)][1])
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(50*b.N), "ns/member")
+		b.StopTimer()
+		start := time.Now()
+		const builds = 20
+		for range builds {
+			c = g.index.Circle(viewer)
+		}
+		b.ReportMetric(float64(time.Since(start).Microseconds())/builds, "circle-µs")
+		sinkInt = c.SecondDegreeSize()
+	})
+}
