@@ -350,28 +350,31 @@ func (g *Index) Suggestions(a int64, n int, exclude func(id int64) bool) []Sugge
 	}
 	sc := g.getScratch()
 	defer g.scratch.Put(sc)
-	sc.next()
-	sc.mark(na)
+	// tally is all zeros between queries; one load and one store a step is
+	// the whole cost of the walk, which is most of the cost of the query.
+	tally := sc.tally
+	const known = ^uint32(0) // a itself and its connections: not candidates
+	tally[na] = known
 	for _, x := range g.adj[na] {
-		sc.mark(x)
+		tally[x] = known
 	}
-	// Count, for each second-degree member, the paths through a's connections.
 	candidates := sc.list[:0]
 	for _, x := range g.adj[na] {
 		for _, y := range g.adj[x] {
-			if sc.marked(y) {
-				continue
-			}
-			if sc.count(y) == 0 {
+			switch t := tally[y]; t {
+			case known:
+			case 0:
 				candidates = append(candidates, y)
+				tally[y] = 1
+			default:
+				tally[y] = t + 1
 			}
-			sc.add(y)
 		}
 	}
-	sc.list = candidates
 	top := make([]Suggestion, 0, n+1)
 	for _, y := range candidates {
-		s := Suggestion{MemberID: g.ext[y], Mutual: int(sc.count(y))}
+		s := Suggestion{MemberID: g.ext[y], Mutual: int(tally[y])}
+		tally[y] = 0
 		if len(top) == n && !better(s, top[n-1]) {
 			continue
 		}
@@ -384,6 +387,11 @@ func (g *Index) Suggestions(a int64, n int, exclude func(id int64) bool) []Sugge
 			top = top[:n]
 		}
 	}
+	tally[na] = 0
+	for _, x := range g.adj[na] {
+		tally[x] = 0
+	}
+	sc.list = candidates
 	return top
 }
 

@@ -1,13 +1,15 @@
 package graph
 
-// scratch is working memory for one query: a stamp and a counter for each
-// member number. A new query bumps the epoch instead of clearing the arrays,
+// scratch is working memory for one query. stamp marks members with the
+// query's epoch: a new query bumps the epoch instead of clearing the array,
 // so that a query costs what it visits, not the size of the graph.
 type scratch struct {
-	epoch  uint32
-	stamp  []uint32
-	counts []uint32
-	list   []uint32
+	epoch uint32
+	stamp []uint32
+	list  []uint32
+	// tally counts paths to candidates for Suggestions, which sets back to
+	// zero every entry it touched before it returns.
+	tally []uint32
 }
 
 // getScratch returns scratch sized for the graph. Callers hold the read lock.
@@ -19,7 +21,7 @@ func (g *Index) getScratch() *scratch {
 	if n := len(g.ext); len(sc.stamp) < n {
 		grow := n + n/4
 		sc.stamp = make([]uint32, grow)
-		sc.counts = make([]uint32, grow)
+		sc.tally = make([]uint32, grow)
 		sc.epoch = 0
 	}
 	return sc
@@ -34,19 +36,5 @@ func (sc *scratch) next() {
 	}
 }
 
-func (sc *scratch) mark(n uint32)        { sc.stamp[n] = sc.epoch; sc.counts[n] = 0 }
-func (sc *scratch) marked(n uint32) bool { return sc.stamp[n] == sc.epoch && sc.counts[n] == 0 }
-func (sc *scratch) count(n uint32) uint32 {
-	if sc.stamp[n] != sc.epoch {
-		return 0
-	}
-	return sc.counts[n]
-}
-
-// add counts one more path to n. A counted member is not marked.
-func (sc *scratch) add(n uint32) {
-	if sc.stamp[n] != sc.epoch {
-		sc.stamp[n], sc.counts[n] = sc.epoch, 0
-	}
-	sc.counts[n]++
-}
+func (sc *scratch) mark(n uint32)        { sc.stamp[n] = sc.epoch }
+func (sc *scratch) marked(n uint32) bool { return sc.stamp[n] == sc.epoch }
