@@ -64,5 +64,5 @@ func (b *Builder) Index() *Index {
 		adj[i] = adj[i][:len(adj[i]):len(adj[i])]
 		edges += len(adj[i])
 	}
-	return &Index{ids: b.ids, ext: b.ext, adj: adj, edges: edges / 2}
+	return &Index{ids: b.ids, ext: b.ext, adj: adj, edges: edges / 2, scratch: make(chan *scratch, scratchKept)}
 }

@@ -35,12 +35,12 @@ type Index struct {
 	edges   int              // connections, each counted once
 	version int64            // the last change of the store's log applied
 
-	scratch sync.Pool // *scratch
+	scratch chan *scratch // kept for reuse; see getScratch
 }
 
 // New returns an empty index.
 func New() *Index {
-	return &Index{ids: map[int64]uint32{}}
+	return &Index{ids: map[int64]uint32{}, scratch: make(chan *scratch, scratchKept)}
 }
 
 // node returns the number of a member, adding the member when asked.
@@ -214,7 +214,7 @@ func (g *Index) degree(na, nb uint32) Degree {
 	// Third degree: an edge between a connection of a and one of b. Mark
 	// B's side, then walk the connections of A's side.
 	sc := g.getScratch()
-	defer g.scratch.Put(sc)
+	defer g.putScratch(sc)
 	sc.next()
 	for _, y := range B {
 		sc.mark(y)
@@ -349,7 +349,7 @@ func (g *Index) Suggestions(a int64, n int, exclude func(id int64) bool) []Sugge
 		return nil
 	}
 	sc := g.getScratch()
-	defer g.scratch.Put(sc)
+	defer g.putScratch(sc)
 	// tally is all zeros between queries; one load and one store a step is
 	// the whole cost of the walk, which is most of the cost of the query.
 	tally := sc.tally
@@ -428,7 +428,7 @@ func (g *Index) Path(a, b int64, prefer func(via int64) bool) []int64 {
 	}
 	// Three steps: a → x → y → b with x among A and y among B.
 	sc := g.getScratch()
-	defer g.scratch.Put(sc)
+	defer g.putScratch(sc)
 	sc.next()
 	for _, y := range B {
 		sc.mark(y)

@@ -12,10 +12,18 @@ type scratch struct {
 	tally []uint32
 }
 
-// getScratch returns scratch sized for the graph. Callers hold the read lock.
+// scratchKept is how many scratches an index keeps for reuse: a sync.Pool
+// would drop them at every garbage collection, and remaking arrays of one
+// entry per member costs more than the queries themselves.
+const scratchKept = 16
+
+// getScratch returns scratch sized for the graph. Callers hold the read lock
+// and give it back with putScratch.
 func (g *Index) getScratch() *scratch {
-	sc, _ := g.scratch.Get().(*scratch)
-	if sc == nil {
+	var sc *scratch
+	select {
+	case sc = <-g.scratch:
+	default:
 		sc = &scratch{}
 	}
 	if n := len(g.ext); len(sc.stamp) < n {
@@ -38,3 +46,11 @@ func (sc *scratch) next() {
 
 func (sc *scratch) mark(n uint32)        { sc.stamp[n] = sc.epoch }
 func (sc *scratch) marked(n uint32) bool { return sc.stamp[n] == sc.epoch }
+
+// putScratch keeps a scratch for the next query, if there is room.
+func (g *Index) putScratch(sc *scratch) {
+	select {
+	case g.scratch <- sc:
+	default:
+	}
+}
