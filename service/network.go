@@ -217,36 +217,32 @@ func (s *Network) Accept(ctx context.Context, id int64) error {
 // list. Its sender is told nothing and keeps seeing it as pending.
 // Returns ENOTFOUND when the caller has no such pending invitation.
 func (s *Network) Ignore(ctx context.Context, id int64) error {
-	c, err := member(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.UpdateInvitationStatus(ctx, id, c.MemberID, false, []string{rapport.InvitationPending, rapport.InvitationIgnored},
-		rapport.InvitationIgnored, false, s.now())
+	return s.moveOpenInvitation(ctx, id, false, rapport.InvitationIgnored, false)
 }
 
 // DontKnow ignores an invitation addressed to the caller and records that
 // the caller does not know its sender, who can then not invite them again.
 // Returns ENOTFOUND when the caller has no such open invitation.
 func (s *Network) DontKnow(ctx context.Context, id int64) error {
-	c, err := member(ctx)
-	if err != nil {
-		return err
-	}
-	return s.db.UpdateInvitationStatus(ctx, id, c.MemberID, false, []string{rapport.InvitationPending, rapport.InvitationIgnored},
-		rapport.InvitationIgnored, true, s.now())
+	return s.moveOpenInvitation(ctx, id, false, rapport.InvitationIgnored, true)
 }
 
 // Withdraw withdraws an open invitation the caller sent; the recipient is
 // not told. Returns ENOTFOUND when the caller sent no such open invitation
 // (an ignored one counts as open: to its sender it is pending).
 func (s *Network) Withdraw(ctx context.Context, id int64) error {
+	return s.moveOpenInvitation(ctx, id, true, rapport.InvitationWithdrawn, false)
+}
+
+// moveOpenInvitation moves an open invitation of the caller's (as sender
+// or recipient) to status. Returns ENOTFOUND when there is none.
+func (s *Network) moveOpenInvitation(ctx context.Context, id int64, bySender bool, status string, dontKnow bool) error {
 	c, err := member(ctx)
 	if err != nil {
 		return err
 	}
-	return s.db.UpdateInvitationStatus(ctx, id, c.MemberID, true, []string{rapport.InvitationPending, rapport.InvitationIgnored},
-		rapport.InvitationWithdrawn, false, s.now())
+	return s.db.UpdateInvitationStatus(ctx, id, c.MemberID, bySender, []string{rapport.InvitationPending, rapport.InvitationIgnored},
+		status, dontKnow, s.now())
 }
 
 // ReceivedInvitations lists the open invitations addressed to the caller:

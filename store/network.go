@@ -323,24 +323,8 @@ func (db *DB) DeleteBlock(ctx context.Context, blocker, blocked int64) error {
 
 // FindBlocked lists the members a member blocked, newest first.
 func (db *DB) FindBlocked(ctx context.Context, blocker int64) ([]*rapport.Member, error) {
-	var out []*rapport.Member
-	err := db.read(ctx, "find blocked", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+fmt.Sprintf(memberCard, "m")+`
-			FROM blocks b JOIN members m ON m.id = b.blocked_id WHERE b.blocker_id = $1 ORDER BY b.created_at DESC`, blocker)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m := &rapport.Member{}
-			if err := rows.Scan(cardDest(m)...); err != nil {
-				return err
-			}
-			out = append(out, m)
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.queryCards(ctx, "find blocked", `SELECT `+fmt.Sprintf(memberCard, "m")+`
+		FROM blocks b JOIN members m ON m.id = b.blocked_id WHERE b.blocker_id = $1 ORDER BY b.created_at DESC`, blocker)
 }
 
 // FindBlocks reports whether a blocked b and whether b blocked a.
@@ -405,29 +389,13 @@ func (db *DB) ScanConnections(ctx context.Context, member func(id int64), connec
 // withdrew an invitation to after withdrawnSince, those who said they do not
 // know memberID or whom memberID said that of, and blocks either way.
 func (db *DB) FindSuggestionExclusions(ctx context.Context, memberID int64, withdrawnSince time.Time) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	err := db.read(ctx, "find suggestion exclusions", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `
-			SELECT CASE WHEN sender_id = $1 THEN recipient_id ELSE sender_id END FROM invitations
-			WHERE (sender_id = $1 OR recipient_id = $1)
-			  AND (status IN ('pending', 'ignored') OR dont_know OR (status = 'withdrawn' AND updated_at > $2))
-			UNION
-			SELECT CASE WHEN blocker_id = $1 THEN blocked_id ELSE blocker_id END FROM blocks
-			WHERE blocker_id = $1 OR blocked_id = $1`, memberID, micros(withdrawnSince))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.queryIDSet(ctx, "find suggestion exclusions", `
+		SELECT CASE WHEN sender_id = $1 THEN recipient_id ELSE sender_id END FROM invitations
+		WHERE (sender_id = $1 OR recipient_id = $1)
+		  AND (status IN ('pending', 'ignored') OR dont_know OR (status = 'withdrawn' AND updated_at > $2))
+		UNION
+		SELECT CASE WHEN blocker_id = $1 THEN blocked_id ELSE blocker_id END FROM blocks
+		WHERE blocker_id = $1 OR blocked_id = $1`, memberID, micros(withdrawnSince))
 }
 
 // FindMemberCards returns the cards of the given members that are active,
@@ -443,22 +411,11 @@ func (db *DB) FindMemberCards(ctx context.Context, ids []int64) (map[int64]*rapp
 		args[i] = id
 		marks[i] = fmt.Sprintf("$%d", i+1)
 	}
-	err := db.read(ctx, "find member cards", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+fmt.Sprintf(memberCard, "m")+` FROM members m
-			WHERE m.status = 'active' AND m.id IN (`+strings.Join(marks, ", ")+`)`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			m := &rapport.Member{}
-			if err := rows.Scan(cardDest(m)...); err != nil {
-				return err
-			}
-			out[m.ID] = m
-		}
-		return rows.Err()
-	})
+	list, err := db.queryCards(ctx, "find member cards", `SELECT `+fmt.Sprintf(memberCard, "m")+` FROM members m
+		WHERE m.status = 'active' AND m.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	for _, m := range list {
+		out[m.ID] = m
+	}
 	return out, err
 }
 
@@ -571,47 +528,15 @@ func (db *DB) UpdateConnectionNote(ctx context.Context, memberID, otherID int64,
 
 // FindTaggedConnections returns memberID's connections that they tagged tag.
 func (db *DB) FindTaggedConnections(ctx context.Context, memberID int64, tag string) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	err := db.read(ctx, "find tagged connections", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT n.other_id FROM connection_notes n
-			JOIN connections c ON c.member_id = n.member_id AND c.other_id = n.other_id
-			WHERE n.member_id = $1 AND ',' || n.tags || ',' LIKE $2 ESCAPE '\'`, memberID, "%,"+escapeLike(tag)+",%")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.queryIDSet(ctx, "find tagged connections", `SELECT n.other_id FROM connection_notes n
+		JOIN connections c ON c.member_id = n.member_id AND c.other_id = n.other_id
+		WHERE n.member_id = $1 AND ',' || n.tags || ',' LIKE $2 ESCAPE '\'`, memberID, "%,"+escapeLike(tag)+",%")
 }
 
 // FindBlockedEitherWay returns the members memberID blocked or was blocked by.
 func (db *DB) FindBlockedEitherWay(ctx context.Context, memberID int64) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	err := db.read(ctx, "find blocked either way", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT blocked_id FROM blocks WHERE blocker_id = $1
-			UNION SELECT blocker_id FROM blocks WHERE blocked_id = $1`, memberID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			out[id] = true
-		}
-		return rows.Err()
-	})
-	return out, err
+	return db.queryIDSet(ctx, "find blocked either way", `SELECT blocked_id FROM blocks WHERE blocker_id = $1
+		UNION SELECT blocker_id FROM blocks WHERE blocked_id = $1`, memberID)
 }
 
 // CreateFollow makes follower follow followed; following twice is fine.
@@ -644,9 +569,15 @@ func (db *DB) FindFollowing(ctx context.Context, memberID int64, following bool)
 		query = `SELECT ` + fmt.Sprintf(memberCard, "m") + ` FROM follows f JOIN members m ON m.id = f.follower_id
 			WHERE f.followed_id = $1 AND m.status = 'active' ORDER BY f.created_at DESC, m.id DESC`
 	}
+	return db.queryCards(ctx, "find following", query, memberID)
+}
+
+// queryCards runs a query that selects memberCard columns and returns the
+// members in order.
+func (db *DB) queryCards(ctx context.Context, op, query string, args ...any) ([]*rapport.Member, error) {
 	var out []*rapport.Member
-	err := db.read(ctx, "find following", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, query, memberID)
+	err := db.read(ctx, op, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -657,6 +588,28 @@ func (db *DB) FindFollowing(ctx context.Context, memberID int64, following bool)
 				return err
 			}
 			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// queryIDSet runs a query that selects one member id column and returns the
+// ids as a set.
+func (db *DB) queryIDSet(ctx context.Context, op, query string, args ...any) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := db.read(ctx, op, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			out[id] = true
 		}
 		return rows.Err()
 	})

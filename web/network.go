@@ -241,15 +241,7 @@ func (s *Server) handleAPIConnectionDelete(w http.ResponseWriter, r *http.Reques
 
 func (s *Server) handleAPIBlocks(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.svc.Network.Blocked(r.Context())
-	if err != nil {
-		return err
-	}
-	out := []memberCardResponse{}
-	for _, m := range list {
-		out = append(out, s.newCard(m))
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return s.writeCards(w, list, err)
 }
 
 func (s *Server) handleAPIBlockCreate(w http.ResponseWriter, r *http.Request) error {
@@ -382,6 +374,11 @@ func (s *Server) handleAPIFollowers(w http.ResponseWriter, r *http.Request) erro
 
 func (s *Server) memberList(w http.ResponseWriter, r *http.Request, following bool) error {
 	list, err := s.svc.Network.Following(r.Context(), following)
+	return s.writeCards(w, list, err)
+}
+
+// writeCards answers with a list of member cards, or the error.
+func (s *Server) writeCards(w http.ResponseWriter, list []*rapport.Member, err error) error {
 	if err != nil {
 		return err
 	}
