@@ -586,3 +586,21 @@ func (s *Network) Following(ctx context.Context, following bool) ([]*rapport.Mem
 	}
 	return s.db.FindFollowing(ctx, c.MemberID, following)
 }
+
+// Relations places members relative to the caller: the degree and the
+// mutual count of each, for every list that shows members. Anonymous
+// callers, and the caller themselves, get the zero Relation.
+func (s *Network) Relations(ctx context.Context, ids []int64) map[int64]rapport.Relation {
+	out := make(map[int64]rapport.Relation, len(ids))
+	c := rapport.CallerFromContext(ctx)
+	if c.Anonymous() || len(ids) == 0 {
+		return out
+	}
+	circle := s.graph.Circle(c.MemberID)
+	for _, id := range ids {
+		if id != c.MemberID {
+			out[id] = rapport.Relation{Degree: int(circle.Degree(id)), MutualCount: s.graph.MutualCount(c.MemberID, id)}
+		}
+	}
+	return out
+}

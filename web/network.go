@@ -10,11 +10,15 @@ import (
 	"github.com/rapportnet/rapport/service"
 )
 
+// memberCardResponse is a member in a list, placed relative to the caller:
+// degree 1, 2, 3 or null, and the connections the two share.
 type memberCardResponse struct {
 	Handle      string `json:"handle"`
 	DisplayName string `json:"display_name"`
 	Headline    string `json:"headline"`
 	URL         string `json:"url"`
+	Degree      *int   `json:"degree"`
+	MutualCount int    `json:"mutual_count"`
 }
 
 // invitationResponse is an invitation as one of its two members sees it.
@@ -70,17 +74,40 @@ type handleRequest struct {
 	Handle string `json:"handle"`
 }
 
-func (s *Server) newCard(m *rapport.Member) memberCardResponse {
+// cards makes the cards of one answer: it places all their members
+// relative to the caller at once (one circle for the whole list).
+type cards struct {
+	s   *Server
+	rel map[int64]rapport.Relation
+}
+
+func (s *Server) cardsFor(r *http.Request, members ...*rapport.Member) cards {
+	ids := make([]int64, 0, len(members))
+	for _, m := range members {
+		if m != nil {
+			ids = append(ids, m.ID)
+		}
+	}
+	return cards{s: s, rel: s.svc.Network.Relations(r.Context(), ids)}
+}
+
+func (c cards) card(m *rapport.Member) memberCardResponse {
 	if m == nil {
 		return memberCardResponse{}
 	}
-	return memberCardResponse{Handle: m.Handle, DisplayName: m.DisplayName, Headline: m.Profile.Headline, URL: s.profileURL(m.Handle)}
+	rel := c.rel[m.ID]
+	out := memberCardResponse{Handle: m.Handle, DisplayName: m.DisplayName, Headline: m.Profile.Headline,
+		URL: c.s.profileURL(m.Handle), MutualCount: rel.MutualCount}
+	if rel.Degree != 0 {
+		out.Degree = &rel.Degree
+	}
+	return out
 }
 
 // newInvitationResponse renders an invitation whose status the service has
 // set to what the caller may see.
-func (s *Server) newInvitationResponse(inv *rapport.Invitation) invitationResponse {
-	out := invitationResponse{ID: inv.ID, From: s.newCard(inv.Sender), To: s.newCard(inv.Recipient), HowMet: inv.HowMet,
+func (s *Server) newInvitationResponse(c cards, inv *rapport.Invitation) invitationResponse {
+	out := invitationResponse{ID: inv.ID, From: c.card(inv.Sender), To: c.card(inv.Recipient), HowMet: inv.HowMet,
 		Note: inv.Note, Status: inv.Status, CreatedAt: inv.CreatedAt, ExpiresAt: inv.ExpiresAt()}
 	if inv.PositionID != 0 {
 		out.PositionID = &inv.PositionID
@@ -92,9 +119,14 @@ func (s *Server) newInvitationResponse(inv *rapport.Invitation) invitationRespon
 }
 
 func (s *Server) invitationList(w http.ResponseWriter, r *http.Request, list []*rapport.Invitation) {
+	var members []*rapport.Member
+	for _, inv := range list {
+		members = append(members, inv.Sender, inv.Recipient)
+	}
+	c := s.cardsFor(r, members...)
 	out := []invitationResponse{}
 	for _, inv := range list {
-		out = append(out, s.newInvitationResponse(inv))
+		out = append(out, s.newInvitationResponse(c, inv))
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -119,7 +151,7 @@ func (s *Server) handleAPIInvitationCreate(w http.ResponseWriter, r *http.Reques
 	if connected {
 		status = http.StatusOK
 	}
-	writeJSON(w, status, inviteResponse{Invitation: s.newInvitationResponse(inv), Connected: connected})
+	writeJSON(w, status, inviteResponse{Invitation: s.newInvitationResponse(s.cardsFor(r, inv.Sender, inv.Recipient), inv), Connected: connected})
 	return nil
 }
 
@@ -187,10 +219,11 @@ func (s *Server) handleAPIConnections(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
+	cs := s.cardsFor(r, others(list)...)
 	out := []connectionResponse{}
 	for _, c := range list {
 		note := c.Note
-		out = append(out, connectionResponse{Member: s.newCard(c.Other), ConnectedAt: c.CreatedAt, Note: &note, Tags: c.Tags})
+		out = append(out, connectionResponse{Member: cs.card(c.Other), ConnectedAt: c.CreatedAt, Note: &note, Tags: c.Tags})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -223,9 +256,10 @@ func (s *Server) handleAPIMemberConnections(w http.ResponseWriter, r *http.Reque
 	if err != nil {
 		return err
 	}
+	cs := s.cardsFor(r, others(list)...)
 	out := []connectionResponse{}
 	for _, c := range list {
-		out = append(out, connectionResponse{Member: s.newCard(c.Other), ConnectedAt: c.CreatedAt})
+		out = append(out, connectionResponse{Member: cs.card(c.Other), ConnectedAt: c.CreatedAt})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -241,7 +275,7 @@ func (s *Server) handleAPIConnectionDelete(w http.ResponseWriter, r *http.Reques
 
 func (s *Server) handleAPIBlocks(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.svc.Network.Blocked(r.Context())
-	return s.writeCards(w, list, err)
+	return s.writeCards(w, r, list, err)
 }
 
 func (s *Server) handleAPIBlockCreate(w http.ResponseWriter, r *http.Request) error {
@@ -321,9 +355,14 @@ func (s *Server) handleAPISuggestions(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
+	var members []*rapport.Member
+	for _, sg := range list {
+		members = append(members, sg.Member)
+	}
+	cs := s.cardsFor(r, members...)
 	out := []suggestionResponse{}
 	for _, sg := range list {
-		out = append(out, suggestionResponse{Member: s.newCard(sg.Member), MutualCount: sg.MutualCount, Reason: mutualReason(sg.MutualCount)})
+		out = append(out, suggestionResponse{Member: cs.card(sg.Member), MutualCount: sg.MutualCount, Reason: mutualReason(sg.MutualCount)})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -343,9 +382,10 @@ func (s *Server) handleAPIMutuals(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	cs := s.cardsFor(r, list...)
 	out := mutualsResponse{Total: total, Members: []memberCardResponse{}}
 	for _, m := range list {
-		out.Members = append(out.Members, s.newCard(m))
+		out.Members = append(out.Members, cs.card(m))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -356,9 +396,10 @@ func (s *Server) handleAPIPath(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	cs := s.cardsFor(r, list...)
 	out := pathResponse{Path: []memberCardResponse{}}
 	for _, m := range list {
-		out.Path = append(out.Path, s.newCard(m))
+		out.Path = append(out.Path, cs.card(m))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -374,17 +415,18 @@ func (s *Server) handleAPIFollowers(w http.ResponseWriter, r *http.Request) erro
 
 func (s *Server) memberList(w http.ResponseWriter, r *http.Request, following bool) error {
 	list, err := s.svc.Network.Following(r.Context(), following)
-	return s.writeCards(w, list, err)
+	return s.writeCards(w, r, list, err)
 }
 
 // writeCards answers with a list of member cards, or the error.
-func (s *Server) writeCards(w http.ResponseWriter, list []*rapport.Member, err error) error {
+func (s *Server) writeCards(w http.ResponseWriter, r *http.Request, list []*rapport.Member, err error) error {
 	if err != nil {
 		return err
 	}
+	cs := s.cardsFor(r, list...)
 	out := []memberCardResponse{}
 	for _, m := range list {
-		out = append(out, s.newCard(m))
+		out = append(out, cs.card(m))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -408,4 +450,13 @@ func (s *Server) handleAPIUnfollow(w http.ResponseWriter, r *http.Request) error
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// others returns the other members of a list of connections.
+func others(list []*rapport.Connection) []*rapport.Member {
+	out := make([]*rapport.Member, len(list))
+	for i, c := range list {
+		out[i] = c.Other
+	}
+	return out
 }

@@ -17,6 +17,8 @@ type networkPage struct {
 	Connections []*rapport.Connection
 	Suggestions []service.Suggestion
 	Blocked     []*rapport.Member
+	// Relations places every member shown relative to the caller.
+	Relations map[int64]rapport.Relation
 }
 
 var howMetChoices = []struct{ Value, Label string }{
@@ -49,6 +51,14 @@ func (s *Server) handleNetworkPage(w http.ResponseWriter, r *http.Request) error
 	if n.Blocked, err = s.svc.Network.Blocked(ctx); err != nil {
 		return err
 	}
+	var shown []int64
+	for _, inv := range append(append(n.Received, n.Ignored...), n.Sent...) {
+		shown = append(shown, inv.SenderID, inv.RecipientID)
+	}
+	for _, c := range n.Connections {
+		shown = append(shown, c.Other.ID)
+	}
+	n.Relations = s.svc.Network.Relations(ctx, shown)
 	data := s.newPage(r, "My network")
 	data.Network = &n
 	data.Values = map[string]string{"q": r.URL.Query().Get("q"), "sort": r.URL.Query().Get("sort")}

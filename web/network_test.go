@@ -411,6 +411,13 @@ func TestSuggestionsMutualsAndPath(t *testing.T) {
 	if got := suggested(); got != "dave (2 mutual connections), erin (1 mutual connection)" {
 		t.Fatalf("suggestions = %s", got)
 	}
+	// Every list places its members relative to the caller.
+	if r := site.api("GET", "/api/v1/me/suggestions", ada, nil); !strings.Contains(string(r.Body), `"handle":"dave","display_name":"Dave Example","headline":"","url":"`+site.URL+`/in/dave","degree":2,"mutual_count":2`) {
+		t.Fatalf("suggestion cards: %s", r.Body)
+	}
+	if r := site.api("GET", "/api/v1/me/connections", ada, nil); !strings.Contains(string(r.Body), `"handle":"bob","display_name":"Bob Example","headline":"","url":"`+site.URL+`/in/bob","degree":1,"mutual_count":0`) {
+		t.Fatalf("connection cards: %s", r.Body)
+	}
 	// Invited: no longer suggested; withdrawn: not for 3 weeks.
 	_, inv, _ := invite(t, site, ada, "dave")
 	if got := suggested(); got != "erin (1 mutual connection)" {
