@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/service"
@@ -73,21 +74,38 @@ func (s *Server) handleInvitePage(w http.ResponseWriter, r *http.Request) error 
 	data := s.newPage(r, "Invite "+m.DisplayName)
 	data.Member, data.HowMet = m, howMetChoices
 	data.Values = map[string]string{"to": m.Handle}
+	return s.invitePage(w, r, data, nil)
+}
+
+// invitePage renders the invite form, with the caller's own positions and
+// schools to say where they met, and the error of a refused invitation.
+func (s *Server) invitePage(w http.ResponseWriter, r *http.Request, data *pageData, err error) error {
+	me, meErr := s.svc.Profiles.Me(r.Context())
+	if meErr != nil {
+		return meErr
+	}
+	data.Sender = me
+	if err != nil {
+		return s.formError(w, r, "invite", data, err)
+	}
 	return s.render(w, http.StatusOK, "invite", data)
 }
 
 func (s *Server) handleInviteSend(w http.ResponseWriter, r *http.Request) error {
 	data := s.newPage(r, "Invite")
-	data.Values = formValues(r, "to", "how_met", "note")
+	data.Values = formValues(r, "to", "how_met", "note", "position_id", "education_id")
 	data.HowMet = howMetChoices
-	_, connected, err := s.svc.Network.Invite(r.Context(), service.Invite{To: data.Values["to"], HowMet: data.Values["how_met"], Note: data.Values["note"]})
+	in := service.Invite{To: data.Values["to"], HowMet: data.Values["how_met"], Note: data.Values["note"]}
+	in.PositionID, _ = strconv.ParseInt(data.Values["position_id"], 10, 64)
+	in.EducationID, _ = strconv.ParseInt(data.Values["education_id"], 10, 64)
+	_, connected, err := s.svc.Network.Invite(r.Context(), in)
 	if err != nil {
 		m, _, findErr := s.svc.Profiles.Profile(r.Context(), data.Values["to"])
 		if findErr != nil {
 			return err // the member is out of reach: the same page as for no such member
 		}
 		data.Member = m
-		return s.formError(w, r, "invite", data, err)
+		return s.invitePage(w, r, data, err)
 	}
 	if connected {
 		return redirect(w, r, "/network", "connected")

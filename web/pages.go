@@ -81,6 +81,7 @@ type pageData struct {
 
 	Next      string
 	Member    *rapport.Member
+	Sender    *rapport.Member // the caller, on the invite form
 	Relation  rapport.Relation
 	Network   *networkPage
 	HowMet    []struct{ Value, Label string }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -209,5 +210,28 @@ func TestPagesSettings(t *testing.T) {
 	wantBody(t, r, "backup", "never used", "This device")
 	if strings.Contains(string(r.Body), "rpat_") {
 		t.Fatal("the token is shown a second time")
+	}
+}
+
+func TestPagesInviteWithPosition(t *testing.T) {
+	site := newTestSite(t)
+	ada := newBrowser(t, site)
+	wantRedirect(t, ada.post("/signup", url.Values{"email": {"ada@example.com"}, "handle": {"ada"}, "display_name": {"Ada"}, "password": {testPassword}}), "/me/edit")
+	wantRedirect(t, ada.post("/me/positions", url.Values{"title": {"Analyst"}, "organization_name": {"Acme"}, "start": {"2021-03"}, "current": {"on"}}), "/me/edit")
+	site.signUp("bob")
+	r := ada.get("/network/invite/bob")
+	wantStatus(t, r, 200)
+	wantBody(t, r, "where you worked together", "Analyst, Acme")
+	m := regexp.MustCompile(`<option value="(\d+)">Analyst, Acme`).FindStringSubmatch(string(r.Body))
+	if m == nil {
+		t.Fatalf("no position to choose:\n%s", r.Body)
+	}
+	// A position goes with colleagues only: the refusal is shown on the form.
+	r = ada.post("/network/invitations", url.Values{"to": {"bob"}, "how_met": {"friend"}, "position_id": {m[1]}})
+	wantStatus(t, r, 422)
+	wantBody(t, r, `id="position_id-error"`)
+	wantRedirect(t, ada.post("/network/invitations", url.Values{"to": {"bob"}, "how_met": {"colleague"}, "position_id": {m[1]}}), "/network")
+	if r := site.api("GET", "/api/v1/invitations/received", site.logIn("bob"), nil); !strings.Contains(string(r.Body), `"position_id":`+m[1]) {
+		t.Fatalf("bob's invitation: %s", r.Body)
 	}
 }
