@@ -183,6 +183,7 @@ func (e *Education) Validate() error {
 type Session struct {
 	ID         int64
 	MemberID   int64
+	Member     *Member // handle and status, when found by token
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	UserAgent  string
@@ -193,6 +194,7 @@ type Session struct {
 type AccessToken struct {
 	ID         int64
 	MemberID   int64
+	Member     *Member // handle and status, when found by token
 	Name       string
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero when never used

@@ -166,6 +166,7 @@ func (s *Accounts) Authenticate(ctx context.Context, token string) (rapport.Call
 	unauthorized := rapport.Errorf(rapport.EUNAUTHORIZED, "Your session has ended. Sign in again.")
 	now := s.now()
 	var c rapport.Caller
+	var m *rapport.Member
 	switch {
 	case strings.HasPrefix(token, sessionPrefix):
 		sess, err := s.db.FindSessionByTokenHash(ctx, hashSecret(token))
@@ -185,7 +186,7 @@ func (s *Accounts) Authenticate(ctx context.Context, token string) (rapport.Call
 				return c, err
 			}
 		}
-		c.MemberID, c.SessionID = sess.MemberID, sess.ID
+		c.MemberID, c.SessionID, m = sess.MemberID, sess.ID, sess.Member
 	case strings.HasPrefix(token, accessTokenPrefix):
 		t, err := s.db.FindAccessTokenByHash(ctx, hashSecret(token))
 		if rapport.ErrorCode(err) == rapport.ENOTFOUND {
@@ -198,14 +199,11 @@ func (s *Accounts) Authenticate(ctx context.Context, token string) (rapport.Call
 				return c, err
 			}
 		}
-		c.MemberID, c.TokenID = t.MemberID, t.ID
+		c.MemberID, c.TokenID, m = t.MemberID, t.ID, t.Member
 	default:
 		return c, unauthorized
 	}
-	m, err := s.db.FindMemberSummary(ctx, c.MemberID)
-	if err != nil {
-		return rapport.Caller{}, err
-	} else if m.Status != rapport.StatusActive {
+	if m.Status != rapport.StatusActive {
 		return rapport.Caller{}, unauthorized
 	}
 	c.Handle = m.Handle

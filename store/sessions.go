@@ -35,9 +35,20 @@ func scanSession(row interface{ Scan(...any) error }) (*rapport.Session, error) 
 func (db *DB) FindSessionByTokenHash(ctx context.Context, tokenHash string) (*rapport.Session, error) {
 	var s *rapport.Session
 	err := db.read(ctx, "find session", func(tx *sql.Tx) error {
-		var err error
-		s, err = scanSession(tx.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE token_hash = $1`, tokenHash))
-		return notFound(err, "Session")
+		// The member comes in the same query: every request asks for both.
+		var sess rapport.Session
+		var created, seen int64
+		m := &rapport.Member{}
+		err := tx.QueryRowContext(ctx, `SELECT s.id, s.member_id, s.created_at, s.last_seen_at, s.user_agent, s.ip, m.handle, m.status
+			FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.token_hash = $1`, tokenHash).
+			Scan(&sess.ID, &sess.MemberID, &created, &seen, &sess.UserAgent, &sess.IP, &m.Handle, &m.Status)
+		if err != nil {
+			return notFound(err, "Session")
+		}
+		m.ID = sess.MemberID
+		sess.CreatedAt, sess.LastSeenAt, sess.Member = fromMicros(created), fromMicros(seen), m
+		s = &sess
+		return nil
 	})
 	return s, err
 }
@@ -125,9 +136,19 @@ func scanAccessToken(row interface{ Scan(...any) error }) (*rapport.AccessToken,
 func (db *DB) FindAccessTokenByHash(ctx context.Context, tokenHash string) (*rapport.AccessToken, error) {
 	var t *rapport.AccessToken
 	err := db.read(ctx, "find access token", func(tx *sql.Tx) error {
-		var err error
-		t, err = scanAccessToken(tx.QueryRowContext(ctx, `SELECT `+accessTokenColumns+` FROM access_tokens WHERE token_hash = $1`, tokenHash))
-		return notFound(err, "Token")
+		var tok rapport.AccessToken
+		var created, used int64
+		m := &rapport.Member{}
+		err := tx.QueryRowContext(ctx, `SELECT t.id, t.member_id, t.name, t.created_at, t.last_used_at, m.handle, m.status
+			FROM access_tokens t JOIN members m ON m.id = t.member_id WHERE t.token_hash = $1`, tokenHash).
+			Scan(&tok.ID, &tok.MemberID, &tok.Name, &created, &used, &m.Handle, &m.Status)
+		if err != nil {
+			return notFound(err, "Token")
+		}
+		m.ID = tok.MemberID
+		tok.CreatedAt, tok.LastUsedAt, tok.Member = fromMicros(created), fromMicros(used), m
+		t = &tok
+		return nil
 	})
 	return t, err
 }
