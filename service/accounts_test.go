@@ -2,12 +2,14 @@ package service_test
 
 import (
 	"context"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/graph"
 	"github.com/rapportnet/rapport/mail"
 	"github.com/rapportnet/rapport/password"
 	"github.com/rapportnet/rapport/service"
@@ -121,5 +123,27 @@ func TestProfilesActOnTheCallerOnly(t *testing.T) {
 	}
 	if _, err := svc.Profiles.Me(context.Background()); rapport.ErrorCode(err) != rapport.EUNAUTHORIZED {
 		t.Fatalf("anonymous Me: %v", err)
+	}
+}
+
+// TestImportNeverConnectsARealAccount: a member who signed up with a handle
+// of the form u<id> gets no connection from an edge-list import; a
+// connection needs two yeses.
+func TestImportNeverConnectsARealAccount(t *testing.T) {
+	svc, db := MustOpenServices(t)
+	ctx := signedIn(t, svc, "u10")
+	l, err := graph.ReadEdgeList(strings.NewReader("10 11\n11 12\n12 10\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := service.ImportEdgeList(context.Background(), db, l, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Taken != 2 || sum.Connections != 1 || sum.Members != 2 {
+		t.Fatalf("summary = %+v", sum)
+	}
+	if n, _ := db.CountConnections(ctx, rapport.CallerFromContext(ctx).MemberID); n != 0 {
+		t.Fatalf("the real u10 has %d connections after the import", n)
 	}
 }

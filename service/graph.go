@@ -49,6 +49,7 @@ type ImportSummary struct {
 	Connections int // distinct connections in the list
 	Duplicates  int // connections listed more than once, skipped
 	SelfLoops   int // lines from a member to themselves, skipped
+	Taken       int // connections skipped because a handle u<id> belongs to a member who signed up
 	Elapsed     time.Duration
 }
 
@@ -61,7 +62,6 @@ func ImportEdgeList(ctx context.Context, db *store.DB, l *graph.EdgeList, w io.W
 	start := time.Now()
 	sum := ImportSummary{Connections: len(l.Edges), Duplicates: l.Duplicates, SelfLoops: l.SelfLoops}
 	ext := l.Members()
-	sum.Members = len(ext)
 	handles := make([]string, len(ext))
 	for i, id := range ext {
 		handles[i] = fmt.Sprintf("u%d", id)
@@ -73,14 +73,25 @@ func ImportEdgeList(ctx context.Context, db *store.DB, l *graph.EdgeList, w io.W
 	}
 	byExt := make(map[int64]int64, len(ext))
 	for i, id := range ext {
-		byExt[id] = ids[handles[i]]
+		if memberID, ok := ids[handles[i]]; ok {
+			byExt[id] = memberID
+		}
 	}
+	sum.Members = len(byExt)
 	// Both rows of every connection, in key order.
+	// A connection needs two yeses (promise 2): the import connects only
+	// the members it made, never an account whose handle happens to be u<id>.
 	rows := make([][2]int64, 0, 2*len(l.Edges))
 	for _, e := range l.Edges {
-		a, b := byExt[e[0]], byExt[e[1]]
+		a, okA := byExt[e[0]]
+		b, okB := byExt[e[1]]
+		if !okA || !okB {
+			sum.Taken++
+			continue
+		}
 		rows = append(rows, [2]int64{a, b}, [2]int64{b, a})
 	}
+	sum.Connections -= sum.Taken
 	slices.SortFunc(rows, func(x, y [2]int64) int {
 		if c := cmp.Compare(x[0], y[0]); c != 0 {
 			return c
@@ -88,7 +99,7 @@ func ImportEdgeList(ctx context.Context, db *store.DB, l *graph.EdgeList, w io.W
 		return cmp.Compare(x[1], y[1])
 	})
 	const chunk = 200_000 // rows a transaction
-	bar := progress{w: w, total: len(l.Edges), start: time.Now(), what: "connections"}
+	bar := progress{w: w, total: len(rows) / 2, start: time.Now(), what: "connections"}
 	for i := 0; i < len(rows); i += chunk {
 		end := min(i+chunk, len(rows))
 		if err := db.ImportConnections(ctx, rows[i:end], start); err != nil {

@@ -10,7 +10,9 @@ import (
 
 // ImportMembers makes members with the given handles who cannot sign in
 // (no email address, no password) until an operator gives them one, and
-// returns the id of every handle, made now or there before.
+// returns the id of every handle that is such an imported member, made now
+// or by an earlier import. A handle that belongs to a member who signed up
+// is left out: an import never touches a real account.
 //
 // One prepared single-row statement beats multi-row INSERTs here: SQLite
 // looks up each $N by name, so a statement with thousands of them costs
@@ -37,7 +39,7 @@ func (db *DB) ImportMembers(ctx context.Context, handles []string, now time.Time
 		return nil, err
 	}
 	err = db.read(ctx, "import members", func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, handle FROM members`)
+		rows, err := tx.QueryContext(ctx, `SELECT id, handle FROM members WHERE email_key LIKE 'import:%'`)
 		if err != nil {
 			return err
 		}

@@ -81,6 +81,9 @@ func graphImport(ctx context.Context, db *store.DB, path string, stdout, stderr 
 	}
 	fmt.Fprintf(stdout, "imported %d members and %d connections in %s (%.0f connections/s); skipped %d duplicates and %d self-loops\n",
 		sum.Members, sum.Connections, sum.Elapsed.Round(1e6), float64(sum.Connections)/sum.Elapsed.Seconds(), sum.Duplicates, sum.SelfLoops)
+	if sum.Taken > 0 {
+		fmt.Fprintf(stdout, "skipped %d connections of handles u<id> that belong to members who signed up: an import never connects them\n", sum.Taken)
+	}
 	return nil
 }
 
