@@ -166,3 +166,27 @@ func TestConnectionsAndBlocksStore(t *testing.T) {
 		})
 	})
 }
+
+// TestImportKeepsForeignKeysOn: the import switches foreign-key checks off
+// on its own connection; afterwards every connection checks them again.
+func TestImportKeepsForeignKeysOn(t *testing.T) {
+	eachStore(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ids, err := db.ImportMembers(ctx, []string{"u1", "u2"}, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.ImportConnections(ctx, [][2]int64{{ids["u1"], ids["u2"]}, {ids["u2"], ids["u1"]}}, t0); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := db.CountConnections(ctx, ids["u1"]); n != 1 {
+			t.Fatalf("u1 has %d connections", n)
+		}
+		for i := 0; i < 10; i++ { // over several pooled connections
+			inv := &rapport.Invitation{SenderID: ids["u1"], RecipientID: 999999, HowMet: "friend", Status: "pending", CreatedAt: t0}
+			if err := db.CreateInvitation(ctx, inv); err == nil {
+				t.Fatal("an invitation to a member that does not exist was stored: foreign keys are off")
+			}
+		}
+	})
+}
