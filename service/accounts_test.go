@@ -147,3 +147,47 @@ func TestImportNeverConnectsARealAccount(t *testing.T) {
 		t.Fatalf("the real u10 has %d connections after the import", n)
 	}
 }
+
+// TestSQLGraphAnswersAlike: a site that answers profile degrees in SQL (to
+// measure the index) gives the same answers as one that asks the index.
+func TestSQLGraphAnswersAlike(t *testing.T) {
+	dir := t.TempDir()
+	db, err := store.Open(context.Background(), filepath.Join(dir, "rapport.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := graph.ReadEdgeList(strings.NewReader("1 2\n2 3\n3 4\n2 5\n5 3\n"))
+	if _, err := service.ImportEdgeList(context.Background(), db, l, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	g, err := service.BuildGraph(context.Background(), db, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := service.DefaultConfig()
+	withIndex := service.New(db, g, nil, cfg, nil)
+	cfg.SQLGraph = true
+	withSQL := service.New(db, g, nil, cfg, nil)
+	u1, err := db.FindMemberByHandle(context.Background(), "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := rapport.NewContextWithCaller(context.Background(), rapport.Caller{MemberID: u1.ID, Handle: "u1"})
+	for _, h := range []string{"u2", "u3", "u4", "u5"} {
+		_, a, err := withIndex.Profiles.Profile(ctx, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, b, err := withSQL.Profiles.Profile(ctx, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a != b || a.Degree == 0 {
+			t.Fatalf("%s: index %+v, SQL %+v", h, a, b)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 // id by which one member could reach another's.
 type Profiles struct {
 	base
+	sqlGraph bool // answer degrees in SQL instead of from the index
 }
 
 // Me returns the caller's account with their whole profile.
@@ -56,7 +57,9 @@ func (s *Profiles) Profile(ctx context.Context, handle string) (*rapport.Member,
 		m.Email, m.Profile.ConnectionsVisibility = "", ""
 	}
 	if !c.Anonymous() && c.MemberID != m.ID {
-		rel = rapport.Relation{Degree: int(s.graph.Degree(c.MemberID, m.ID)), MutualCount: s.graph.MutualCount(c.MemberID, m.ID)}
+		if rel, err = s.relation(ctx, c.MemberID, m.ID); err != nil {
+			return nil, rel, err
+		}
 	}
 	return m, rel, nil
 }
@@ -186,4 +189,19 @@ func (s *Profiles) SetSkills(ctx context.Context, skills []string) ([]string, er
 // as skills or tags.
 func SplitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == ';' })
+}
+
+// relation places b relative to a: from the graph index, or, on a site that
+// runs without it (Config.SQLGraph, for measuring what the index saves),
+// from the store in SQL.
+func (s *Profiles) relation(ctx context.Context, a, b int64) (rapport.Relation, error) {
+	if !s.sqlGraph {
+		return rapport.Relation{Degree: int(s.graph.Degree(a, b)), MutualCount: s.graph.MutualCount(a, b)}, nil
+	}
+	d, err := s.db.FindDegree(ctx, a, b)
+	if err != nil {
+		return rapport.Relation{}, err
+	}
+	n, err := s.db.CountMutualConnections(ctx, a, b)
+	return rapport.Relation{Degree: d, MutualCount: n}, err
 }

@@ -30,6 +30,9 @@ type Config struct {
 	MaxConcurrentHashes   int           // password hashes computed at once (each takes 19 MiB)
 	MaxInvitationsPerWeek int           // invitations one member sends in a rolling 7 days
 	MaxConnections        int           // connections one member has at most
+	// SQLGraph answers the degree and mutual count of profiles in SQL rather
+	// than from the graph index: only to measure what the index saves.
+	SQLGraph bool
 }
 
 // DefaultConfig returns the settings a site starts with.
@@ -70,7 +73,7 @@ func New(db *store.DB, g *graph.Index, sender mail.Sender, cfg Config, log *slog
 	base := base{db: db, graph: g, now: time.Now, log: log}
 	return &Services{
 		Accounts: &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
-		Profiles: &Profiles{base: base},
+		Profiles: &Profiles{base: base, sqlGraph: cfg.SQLGraph},
 		Network:  &Network{base: base, cfg: cfg},
 	}
 }

@@ -67,6 +67,9 @@ type Config struct {
 	// TrustProxy takes the client's address from X-Forwarded-For, for
 	// sign-in throttling; only right behind a proxy that sets the header.
 	TrustProxy bool
+	// SQLGraph answers profile degrees in SQL, without the graph index, to
+	// measure what the index saves.
+	SQLGraph bool
 }
 
 // run is the whole program; main only calls it, and tests call it too.
@@ -136,6 +139,7 @@ func newFlagSet(name string, stderr io.Writer, getenv func(string) string) (*Con
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("RAPPORT_SMTP_URL", ""), "smtp://user:password@host:port")
 	fs.StringVar(&cfg.MailFrom, "mail-from", env("RAPPORT_MAIL_FROM", "Rapport <no-reply@localhost>"), "From address of the site's mail")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("RAPPORT_LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.BoolVar(&cfg.SQLGraph, "sql-graph", false, "answer profile degrees in SQL instead of from the graph index (for benchmarks only)")
 	trust := env("RAPPORT_TRUST_PROXY", "")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", trust == "true" || trust == "1", "take the client address from X-Forwarded-For")
 	return cfg, fs, nil
@@ -222,6 +226,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 	}
 	svcCfg := service.DefaultConfig()
 	svcCfg.BaseURL = strings.TrimRight(baseURL, "/")
+	svcCfg.SQLGraph = cfg.SQLGraph
 	g, err := service.BuildGraph(ctx, db, stdout)
 	if err != nil {
 		ln.Close()
