@@ -146,7 +146,7 @@ const changeWindow = 5 * time.Second
 // of order, leaves the index right. A connection made through another
 // process shows here within about one interval.
 func (s *Services) FollowGraph(ctx context.Context, every time.Duration) {
-	g := s.Network.graph
+	g := s.Graph()
 	applied := map[int64]time.Time{} // change ids applied within the window
 	t := time.NewTicker(every)
 	defer t.Stop()

@@ -78,6 +78,9 @@ func New(db *store.DB, g *graph.Index, sender mail.Sender, cfg Config, log *slog
 	}
 }
 
+// Graph returns the graph index the services keep beside the store.
+func (s *Services) Graph() *graph.Index { return s.Network.graph }
+
 // SetClock replaces the clock of every service; tests move time with it.
 func (s *Services) SetClock(now func() time.Time) {
 	s.Accounts.now = now

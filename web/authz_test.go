@@ -2,23 +2,30 @@ package web_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/password"
 )
 
 // Kinds of caller the authorization table knows so far.
 const (
-	anonymous = "anonymous" // no credentials
-	owner     = "owner"     // the member whose objects the path names
-	stranger  = "stranger"  // another member, not connected
-	ended     = "ended"     // a session that was logged out
+	anonymous = "anonymous"  // no credentials
+	owner     = "owner"      // the member whose objects the path names
+	stranger  = "stranger"   // another member, not connected
+	ended     = "ended"      // a session that was logged out
+	connected = "connection" // a member connected to the owner
+	blocked   = "blocked"    // a member the owner blocked
 )
 
 // toLogin stands for "303 to the sign-in page": what a page that needs a
@@ -38,6 +45,21 @@ var (
 	apiOwned = func(ok int) expect { return expect{401, ok, 404} }
 	page     = func(ok int) expect { return expect{toLogin, ok, ok} }
 	owned    = func(ok int) expect { return expect{toLogin, ok, 404} }
+)
+
+// A connection and a blocked member get what a stranger gets, but where
+// these say otherwise.
+var (
+	connectionGets = map[string]int{
+		"GET /api/v1/members/{handle}/connections": 200,
+	}
+	blockedGets = map[string]int{
+		"GET /api/v1/members/{handle}":             404,
+		"GET /api/v1/members/{handle}/mutuals":     404,
+		"GET /api/v1/members/{handle}/path":        404,
+		"GET /api/v1/members/{handle}/connections": 404,
+		"GET /in/{handle}":                         404,
+	}
 )
 
 // authzTable lists every route of the route table. A route missing here
@@ -216,6 +238,65 @@ func mustAuth(t *testing.T, site *testSite, token string) rapport.Caller {
 	return c
 }
 
+// testPasswordHash is the hash of testPassword, made once.
+var testPasswordHash = sync.OnceValue(func() string {
+	h, err := password.Hash(testPassword, password.DefaultParams)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// quickMember makes a member and a session for them straight in the store,
+// without the cost of a password hash, and returns the session token.
+func quickMember(t *testing.T, site *testSite, handle string) string {
+	t.Helper()
+	ctx := context.Background()
+	m := &rapport.Member{Handle: handle, Email: handle + "@example.com", DisplayName: handle}
+	if err := site.DB.CreateMember(ctx, m, testPasswordHash(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var raw [32]byte
+	rand.Read(raw[:])
+	token := "rps_" + hex.EncodeToString(raw[:])
+	sum := sha256.Sum256([]byte(token))
+	sess := &rapport.Session{MemberID: m.ID, CreatedAt: time.Now(), LastSeenAt: time.Now()}
+	if err := site.DB.CreateSession(ctx, sess, hex.EncodeToString(sum[:])); err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// relate connects the owner with the member "<owner>-friend" and blocks
+// "<owner>-blocked", both signed up already.
+func (f fixture) relate(t *testing.T, site *testSite) {
+	t.Helper()
+	ctx := context.Background()
+	owner, err := site.DB.FindMemberByHandle(ctx, f.handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	friend, err := site.DB.FindMemberByHandle(ctx, f.handle+"-friend")
+	if err != nil {
+		t.Fatal(err)
+	}
+	foe, err := site.DB.FindMemberByHandle(ctx, f.handle+"-blocked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := &rapport.Invitation{SenderID: friend.ID, RecipientID: owner.ID, HowMet: rapport.HowMetFriend, Status: rapport.InvitationPending, CreatedAt: time.Now()}
+	if err := site.DB.CreateInvitation(ctx, inv); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.DB.AcceptInvitation(ctx, inv.ID, owner.ID, time.Now().Add(-time.Hour), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	site.Svc.Graph().Add(owner.ID, friend.ID)
+	if err := site.DB.CreateBlock(ctx, owner.ID, foe.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // path fills a route pattern with the owner's objects.
 func (f fixture) path(pattern string) string {
 	_, p, _ := strings.Cut(pattern, " ")
@@ -324,10 +405,19 @@ func TestAuthorizationTable(t *testing.T) {
 			f := newFixture(t, site)
 			endedToken := site.logIn(f.handle)
 			site.api("DELETE", "/api/v1/sessions/current", endedToken, nil)
-			tokens := map[string]string{anonymous: "", stranger: site.member(fmt.Sprintf("stranger-%d", serial.Add(1))), ended: endedToken, owner: f.token}
-			for _, kind := range []string{anonymous, stranger, ended, owner} {
+			tokens := map[string]string{anonymous: "", stranger: site.member(fmt.Sprintf("stranger-%d", serial.Add(1))), ended: endedToken, owner: f.token,
+				connected: quickMember(t, site, f.handle+"-friend"), blocked: quickMember(t, site, f.handle+"-blocked")}
+			f.relate(t, site)
+			for _, kind := range []string{anonymous, stranger, connected, blocked, ended, owner} {
 				got := send(t, site, rt.API, rt.Method, f.path(key), tokens[kind], key, f)
-				expected := map[string]int{anonymous: want.anonymous, owner: want.owner, stranger: want.stranger, ended: want.anonymous}[kind]
+				expected := map[string]int{anonymous: want.anonymous, owner: want.owner, stranger: want.stranger, ended: want.anonymous,
+					connected: want.stranger, blocked: want.stranger}[kind]
+				if v, ok := connectionGets[key]; ok && kind == connected {
+					expected = v
+				}
+				if v, ok := blockedGets[key]; ok && kind == blocked {
+					expected = v
+				}
 				if kind == ended && strings.HasPrefix(rt.Pattern, "/api/") {
 					expected = 401 // a bearer token that does not work is refused, whatever the route
 				}
