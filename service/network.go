@@ -304,17 +304,36 @@ func (s *Network) RemoveConnection(ctx context.Context, handle string) error {
 	if err != nil {
 		return err
 	}
-	other, err := s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
+	other, err := s.undo(ctx, handle, "Connection", s.db.DeleteConnection)
 	if err != nil {
-		return rapport.Errorf(rapport.ENOTFOUND, "Connection not found.")
-	}
-	if err := s.db.DeleteConnection(ctx, c.MemberID, other.ID); rapport.ErrorCode(err) == rapport.ENOTFOUND {
-		return rapport.Errorf(rapport.ENOTFOUND, "Connection not found.")
-	} else if err != nil {
 		return err
 	}
-	s.graph.Remove(c.MemberID, other.ID)
+	s.graph.Remove(c.MemberID, other)
 	return nil
+}
+
+// undo removes, with drop, something between the caller and the member at
+// handle (a connection, a block, a follow), and returns that member's id.
+// Returns ENOTFOUND, saying what, when there is nothing to remove, whether
+// or not the member exists.
+func (s *Network) undo(ctx context.Context, handle, what string, drop func(ctx context.Context, a, b int64) error) (int64, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return 0, err
+	}
+	notFound := rapport.Errorf(rapport.ENOTFOUND, "%s not found.", what)
+	other, err := s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return 0, notFound
+	} else if err != nil {
+		return 0, err
+	}
+	if err := drop(ctx, c.MemberID, other.ID); rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return 0, notFound
+	} else if err != nil {
+		return 0, err
+	}
+	return other.ID, nil
 }
 
 // Block blocks the member at handle: it removes the connection and the open
@@ -342,20 +361,8 @@ func (s *Network) Block(ctx context.Context, handle string) error {
 // Unblock lifts the caller's block of the member at handle. Returns
 // ENOTFOUND when the caller did not block them.
 func (s *Network) Unblock(ctx context.Context, handle string) error {
-	c, err := member(ctx)
-	if err != nil {
-		return err
-	}
-	other, err := s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
-	if err != nil {
-		return rapport.Errorf(rapport.ENOTFOUND, "Block not found.")
-	}
-	if err := s.db.DeleteBlock(ctx, c.MemberID, other.ID); rapport.ErrorCode(err) == rapport.ENOTFOUND {
-		return rapport.Errorf(rapport.ENOTFOUND, "Block not found.")
-	} else if err != nil {
-		return err
-	}
-	return nil
+	_, err := s.undo(ctx, handle, "Block", s.db.DeleteBlock)
+	return err
 }
 
 // Blocked lists the members the caller blocked.
@@ -561,20 +568,8 @@ func (s *Network) Follow(ctx context.Context, handle string) error {
 // touching a connection between them. Returns ENOTFOUND when the caller
 // does not follow them.
 func (s *Network) Unfollow(ctx context.Context, handle string) error {
-	c, err := member(ctx)
-	if err != nil {
-		return err
-	}
-	other, err := s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
-	if err != nil {
-		return rapport.Errorf(rapport.ENOTFOUND, "Follow not found.")
-	}
-	if err := s.db.DeleteFollow(ctx, c.MemberID, other.ID); rapport.ErrorCode(err) == rapport.ENOTFOUND {
-		return rapport.Errorf(rapport.ENOTFOUND, "Follow not found.")
-	} else if err != nil {
-		return err
-	}
-	return nil
+	_, err := s.undo(ctx, handle, "Follow", s.db.DeleteFollow)
+	return err
 }
 
 // Following lists whom the caller follows (following true) or who follows

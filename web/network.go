@@ -266,7 +266,27 @@ func (s *Server) handleAPIMemberConnections(w http.ResponseWriter, r *http.Reque
 }
 
 func (s *Server) handleAPIConnectionDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.Network.RemoveConnection(r.Context(), r.PathValue("handle")); err != nil {
+	return s.onPathHandle(w, r, s.svc.Network.RemoveConnection)
+}
+
+// onPathHandle runs an action on the member named by the path's {handle}
+// and answers 204.
+func (s *Server) onPathHandle(w http.ResponseWriter, r *http.Request, action func(context.Context, string) error) error {
+	if err := action(r.Context(), r.PathValue("handle")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// onBodyHandle runs an action on the member named by the body's handle and
+// answers 204.
+func (s *Server) onBodyHandle(w http.ResponseWriter, r *http.Request, action func(context.Context, string) error) error {
+	var req handleRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := action(r.Context(), req.Handle); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -279,23 +299,11 @@ func (s *Server) handleAPIBlocks(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleAPIBlockCreate(w http.ResponseWriter, r *http.Request) error {
-	var req handleRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	if err := s.svc.Network.Block(r.Context(), req.Handle); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.onBodyHandle(w, r, s.svc.Network.Block)
 }
 
 func (s *Server) handleAPIBlockDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.Network.Unblock(r.Context(), r.PathValue("handle")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.onPathHandle(w, r, s.svc.Network.Unblock)
 }
 
 // noContent runs an action on the invitation of the path and answers 204.
@@ -433,23 +441,11 @@ func (s *Server) writeCards(w http.ResponseWriter, r *http.Request, list []*rapp
 }
 
 func (s *Server) handleAPIFollow(w http.ResponseWriter, r *http.Request) error {
-	var req handleRequest
-	if err := decodeJSON(r, &req); err != nil {
-		return err
-	}
-	if err := s.svc.Network.Follow(r.Context(), req.Handle); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.onBodyHandle(w, r, s.svc.Network.Follow)
 }
 
 func (s *Server) handleAPIUnfollow(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.Network.Unfollow(r.Context(), r.PathValue("handle")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.onPathHandle(w, r, s.svc.Network.Unfollow)
 }
 
 // others returns the other members of a list of connections.
