@@ -32,26 +32,45 @@ func chromium(t *testing.T) string {
 }
 
 // newChromium starts a headless browser with a profile of its own.
+//
+// Starting is tried a few times: in some containers Chromium's zygote now
+// and then fails to fork its first helper process, and the browser exits
+// before it answers. That says nothing about the site, so it is not a
+// failure of the test; any later error is.
 func newChromium(t *testing.T, ctx context.Context) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Headless,
-		chromedp.NoSandbox, // CI runs as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1100, 900),
+	path := chromium(t)
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(path),
+			chromedp.Headless,
+			chromedp.NoSandbox, // CI runs as root
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.UserDataDir(t.TempDir()),
+			chromedp.WindowSize(1100, 900),
+		}
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+		bctx, cancel := chromedp.NewContext(allocCtx)
+		if err = chromedp.Do(bctx); err == nil {
+			t.Cleanup(func() { cancel(); cancelAlloc() })
+			return bctx
+		}
+		cancel()
+		cancelAlloc()
+		if ctx.Err() != nil || !strings.Contains(err.Error(), "failed to start") {
+			break
+		}
+		t.Logf("Chromium did not start (attempt %d), trying again: %v", attempt, err)
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	return bctx
+	t.Fatalf("start Chromium: %v", err)
+	return nil
 }
 
 // TestBrowserSignUpToPublicProfile drives real Chromium through the site: a
@@ -152,7 +171,10 @@ func TestBrowserSignUpToPublicProfile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(t.TempDir(), "profile.png"), shot, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// RAPPORT_SCREENSHOTS=/tmp keeps a copy to look at after the run.
 	if dir := os.Getenv("RAPPORT_SCREENSHOTS"); dir != "" {
-		os.WriteFile(filepath.Join(dir, "profile.png"), shot, 0o644)
+		if err := os.WriteFile(filepath.Join(dir, "rapport-profile.png"), shot, 0o644); err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -61,6 +61,8 @@ func loadPages() (*pages, error) {
 		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/fields.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("page %s: %w", name, err)
+		} else if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("page %s: templates/%s.html defines no \"content\"", name, name)
 		}
 		p.byName[name] = t
 	}
@@ -151,16 +153,21 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	}
 }
 
+// passwordFields are the inputs whose values are never sent back to fill a
+// form again, so formError cannot find them among the values.
+var passwordFields = map[string]bool{"password": true, "current_password": true, "new_password": true}
+
 // formError shows an input error on the form it came from: beside its field
-// when it names one, at the top otherwise. Errors that are not about the
-// input (not found, internal) go to the error page instead.
+// when it names one the form has, at the top otherwise (such as a full list
+// of positions). Errors that are not about the input (not found, internal)
+// go to the error page instead.
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, data *pageData, err error) error {
 	code := rapport.ErrorCode(err)
 	field := rapport.ErrorField(err)
 	if code == rapport.EINTERNAL || (code == rapport.ENOTFOUND && field == "") {
 		return err
 	}
-	if field != "" {
+	if _, typed := data.Values[field]; field != "" && (typed || passwordFields[field]) {
 		data.Errors[field] = rapport.ErrorMessage(err)
 	} else {
 		data.Error = rapport.ErrorMessage(err)
@@ -295,7 +302,11 @@ func (s *Server) handleProfilePage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) handleMyProfile(w http.ResponseWriter, r *http.Request) error {
-	return redirect(w, r, "/in/"+rapport.CallerFromContext(r.Context()).Handle, r.URL.Query().Get("notice"))
+	notice := r.URL.Query().Get("notice")
+	if _, ok := notices[notice]; !ok {
+		notice = ""
+	}
+	return redirect(w, r, "/in/"+rapport.CallerFromContext(r.Context()).Handle, notice)
 }
 
 // editPage renders the edit page, with the errors of one of its forms.
@@ -339,12 +350,24 @@ func formPosition(r *http.Request) (map[string]string, rapport.Position, error) 
 	req := positionRequest{Title: v["title"], OrganizationName: v["organization_name"], Location: v["location"], Start: v["start"], Description: v["description"]}
 	if v["current"] == "" {
 		req.End = ptr(v["end"])
-		if v["end"] == "" {
-			return v, rapport.Position{}, rapport.FieldError("end", "Give the end month, or tick \"I currently work here\".")
-		}
 	}
 	p, err := req.position()
-	return v, p, err
+	if err == nil && (v["current"] != "" || v["end"] != "") {
+		return v, p, nil
+	}
+	if err == nil {
+		err = rapport.FieldError("end", "Give the end month, or tick \"I currently work here\".")
+	}
+	// The dates cannot be read. The fields above them are checked first, so
+	// that a member sees the errors in the order of the form.
+	probe := p
+	if probe.Start.IsZero() {
+		probe.Start = rapport.Month{Year: 2000, Month: time.January}
+	}
+	if textErr := probe.Validate(); textErr != nil {
+		err = textErr
+	}
+	return v, rapport.Position{}, err
 }
 
 func (s *Server) handlePositionAdd(w http.ResponseWriter, r *http.Request) error {

@@ -105,6 +105,11 @@ func TestPagesSignUpToPublicProfile(t *testing.T) {
 	wantBody(t, r, "Wrong email or password.")
 	wantRedirect(t, ada.post("/login", url.Values{"email": {"ada@example.com"}, "password": {testPassword}, "next": {"/me/edit"}}), "/me/edit")
 
+	// Errors come in the order of the form: the organization before the
+	// missing dates, the missing end once the rest is right.
+	r = ada.post("/me/positions", url.Values{"title": {"Analyst"}})
+	wantStatus(t, r, 422)
+	wantBody(t, r, `id="organization_name-error"`, `value="Analyst"`)
 	r = ada.post("/me/positions", url.Values{"title": {"Analyst"}, "organization_name": {"Acme"}, "start": {"2021-03"}})
 	wantStatus(t, r, 422)
 	wantBody(t, r, `id="end-error"`)
