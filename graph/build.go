@@ -1,6 +1,9 @@
 package graph
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // Builder loads many connections at once, faster and in less memory than
 // Add: it keeps the pairs, then lays every member's list out once.
@@ -42,6 +45,7 @@ func (b *Builder) Index() *Index {
 	for _, v := range b.pairs {
 		deg[v]++
 	}
+	b.renumber(deg)
 	// One array holds every list, each with room for exactly its members,
 	// so nothing is wasted on growth.
 	arena := make([]uint32, len(b.pairs))
@@ -65,4 +69,33 @@ func (b *Builder) Index() *Index {
 		edges += len(adj[i])
 	}
 	return &Index{ids: b.ids, ext: b.ext, adj: adj, edges: edges / 2, scratch: make(chan *scratch, scratchKept)}
+}
+
+// renumber gives the members with the most connections the lowest numbers.
+// The walks of people you may know and the second-degree network reach the
+// well-connected members again and again; numbered together, their entries
+// in the per-query arrays share cache lines instead of being spread across
+// megabytes.
+func (b *Builder) renumber(deg []int) {
+	order := make([]uint32, len(deg)) // new number → old number
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortStableFunc(order, func(x, y uint32) int { return cmp.Compare(deg[y], deg[x]) })
+	newOf := make([]uint32, len(deg)) // old number → new number
+	ext := make([]int64, len(b.ext))
+	sorted := make([]int, len(deg))
+	for n, old := range order {
+		newOf[old] = uint32(n)
+		ext[n] = b.ext[old]
+		sorted[n] = deg[old]
+	}
+	for i, v := range b.pairs {
+		b.pairs[i] = newOf[v]
+	}
+	for n, id := range ext {
+		b.ids[id] = uint32(n)
+	}
+	b.ext = ext
+	copy(deg, sorted)
 }

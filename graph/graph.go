@@ -342,24 +342,61 @@ type Suggestion struct {
 // Suggestions returns up to n second-degree members of a, most mutual
 // connections first (ties by member id), leaving out those exclude says.
 func (g *Index) Suggestions(a int64, n int, exclude func(id int64) bool) []Suggestion {
+	top, _ := g.suggestions(a, n, exclude)
+	return top
+}
+
+// pruneMinWork is the walk, in steps, below which suggestions are counted
+// in full without trying to stop early: checking costs more than it saves.
+var pruneMinWork = 200_000
+
+// suggestions counts, for every member two steps from a, the paths that lead
+// there: one step for each connection of each of a's connections, which on
+// a large graph is most of the cost. It also reports whether it stopped the
+// walk early.
+//
+// It walks a's connections from the one with the fewest connections to the
+// one with the most, because the last few (the hubs) hold most of the steps
+// and add at most one path each to any member. When two thirds, a half, a
+// third and a quarter of the steps are left, it checks whether it can stop:
+// with r connections left, a member counted at c so far ends at c+r at most.
+// If the n best counts so far (leaving out those exclude says) are all above
+// r, a member not yet reached cannot make the top n, nor can one counted
+// below that n-th best count less r. The few that remain are counted
+// exactly, by looking for the r connections left in their own lists, and the
+// answer is the same as the full walk's (TestSuggestionsStopEarly).
+func (g *Index) suggestions(a int64, n int, exclude func(id int64) bool) ([]Suggestion, bool) {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
 	na, ok := g.node(a, false)
 	if !ok || n <= 0 {
-		return nil
+		return nil, false
 	}
 	sc := g.getScratch()
 	defer g.putScratch(sc)
 	// tally is all zeros between queries; one load and one store a step is
-	// the whole cost of the walk, which is most of the cost of the query.
+	// the whole cost of the walk.
 	tally := sc.tally
 	const known = ^uint32(0) // a itself and its connections: not candidates
 	tally[na] = known
 	for _, x := range g.adj[na] {
 		tally[x] = known
 	}
+	defer func() {
+		tally[na] = 0
+		for _, x := range g.adj[na] {
+			tally[x] = 0
+		}
+	}()
+	lists, work := g.byDegree(sc, g.adj[na])
+	checkAt := []int{work * 2 / 3, work / 2, work / 3, work / 4} // steps left at each check
+	if work < pruneMinWork {
+		checkAt = nil
+	}
 	candidates := sc.list[:0]
-	for _, x := range g.adj[na] {
+	defer func() { sc.list = candidates[:0] }()
+	left := work
+	for i, x := range lists {
 		for _, y := range g.adj[x] {
 			switch t := tally[y]; t {
 			case known:
@@ -370,11 +407,95 @@ func (g *Index) Suggestions(a int64, n int, exclude func(id int64) bool) []Sugge
 				tally[y] = t + 1
 			}
 		}
+		left -= len(g.adj[x])
+		if len(checkAt) == 0 || left > checkAt[0] {
+			continue
+		}
+		for len(checkAt) > 0 && left <= checkAt[0] {
+			checkAt = checkAt[1:]
+		}
+		if top, done := g.finishEarly(sc, candidates, lists[i+1:], left, n, exclude); done {
+			return top, true
+		}
 	}
-	top := make([]Suggestion, 0, n+1)
+	return g.rank(tally, candidates, n, exclude, true), false
+}
+
+// byDegree returns the lists to walk, fewest connections first, and the
+// steps the walk takes. Small walks keep their order: sorting would cost
+// more than it helps.
+func (g *Index) byDegree(sc *scratch, lists []uint32) ([]uint32, int) {
+	work := 0
+	for _, x := range lists {
+		work += len(g.adj[x])
+	}
+	if work < pruneMinWork {
+		return lists, work
+	}
+	keys := sc.keys[:0]
+	for _, x := range lists {
+		keys = append(keys, uint64(len(g.adj[x]))<<32|uint64(x))
+	}
+	slices.Sort(keys)
+	ordered := sc.order[:0]
+	for _, k := range keys {
+		ordered = append(ordered, uint32(k))
+	}
+	sc.keys, sc.order = keys, ordered
+	return ordered, work
+}
+
+// finishEarly tries to end a walk with the lists rest still to go (left
+// steps): see suggestions. It clears the tally when it succeeds.
+func (g *Index) finishEarly(sc *scratch, candidates, rest []uint32, left, n int, exclude func(id int64) bool) ([]Suggestion, bool) {
+	r, tally := len(rest), sc.tally
+	// One pass finds the n-th best count so far and keeps whatever could
+	// still be within r of it.
+	top := g.rank(tally, candidates, n, exclude, false)
+	if len(top) < n || top[n-1].Mutual <= r {
+		return nil, false
+	}
+	floor := uint32(top[n-1].Mutual - r)
+	var contenders []uint32
 	for _, y := range candidates {
-		s := Suggestion{MemberID: g.ext[y], Mutual: int(tally[y])}
+		if tally[y] >= floor {
+			contenders = append(contenders, y)
+		}
+	}
+	// Counting them exactly costs a search in each of their lists for each
+	// list left; stop only when that is well under the steps it saves.
+	if len(contenders)*r*16 > left {
+		return nil, false
+	}
+	// Connections are mutual: h lists y exactly when y lists h. Searching
+	// y's one list for each of the rest, in order, stays in the cache.
+	rest = append(sc.rest[:0], rest...)
+	slices.Sort(rest)
+	for _, y := range contenders {
+		tally[y] += uint32(intersectCount(rest, g.adj[y], nil))
+	}
+	sc.rest = rest
+	top = g.rank(tally, contenders, n, exclude, false)
+	for _, y := range candidates {
 		tally[y] = 0
+	}
+	return top, true
+}
+
+// rank returns the n best of candidates by their tally, leaving out those
+// exclude says; with clear, it sets their tally back to zero on the way.
+func (g *Index) rank(tally, candidates []uint32, n int, exclude func(id int64) bool, clear bool) []Suggestion {
+	top := make([]Suggestion, 0, n+1)
+	least := uint32(0) // the count to reach to enter top, once it is full
+	for _, y := range candidates {
+		t := tally[y]
+		if clear {
+			tally[y] = 0
+		}
+		if t < least { // most candidates: no need to look up who they are
+			continue
+		}
+		s := Suggestion{MemberID: g.ext[y], Mutual: int(t)}
 		if len(top) == n && !better(s, top[n-1]) {
 			continue
 		}
@@ -386,12 +507,10 @@ func (g *Index) Suggestions(a int64, n int, exclude func(id int64) bool) []Sugge
 		if len(top) > n {
 			top = top[:n]
 		}
+		if len(top) == n {
+			least = uint32(top[n-1].Mutual)
+		}
 	}
-	tally[na] = 0
-	for _, x := range g.adj[na] {
-		tally[x] = 0
-	}
-	sc.list = candidates
 	return top
 }
 

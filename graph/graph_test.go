@@ -73,6 +73,26 @@ func (n naive) second(a int64) map[int64]int {
 	return out
 }
 
+// suggestions ranks every second-degree member of a, leaving out those
+// exclude says, and keeps the first n.
+func (n naive) suggestions(a int64, limit int, exclude func(int64) bool) []Suggestion {
+	want := []Suggestion{}
+	for id, m := range n.second(a) {
+		if exclude == nil || !exclude(id) {
+			want = append(want, Suggestion{MemberID: id, Mutual: m})
+		}
+	}
+	slices.SortFunc(want, func(x, y Suggestion) int {
+		if better(x, y) {
+			return -1
+		} else if better(y, x) {
+			return 1
+		}
+		return 0
+	})
+	return want[:min(limit, len(want))]
+}
+
 // loadEdges reads a SNAP edge list from the shared data folder.
 func loadEdges(tb testing.TB, name string) [][2]int64 {
 	tb.Helper()
@@ -159,21 +179,7 @@ func TestAgainstNaiveOnRealGraph(t *testing.T) {
 					t.Fatalf("SecondDegreeSize(%d) = %d, want %d", a, got, len(second))
 				}
 				top := g.Suggestions(a, 20, nil)
-				want := make([]Suggestion, 0, len(second))
-				for id, m := range second {
-					want = append(want, Suggestion{MemberID: id, Mutual: m})
-				}
-				slices.SortFunc(want, func(x, y Suggestion) int {
-					if better(x, y) {
-						return -1
-					} else if better(y, x) {
-						return 1
-					}
-					return 0
-				})
-				if len(want) > 20 {
-					want = want[:20]
-				}
+				want := ref.suggestions(a, 20, nil)
 				if !slices.Equal(top, want) {
 					t.Fatalf("Suggestions(%d) = %v, want %v", a, top, want)
 				}
@@ -227,4 +233,41 @@ func TestSuggestionsExcludeAndPrefer(t *testing.T) {
 	if p := g.Path(1, 5, func(via int64) bool { return via == 4 }); !slices.Equal(p, []int64{1, 4, 5}) {
 		t.Fatalf("path preferring 4 = %v", p)
 	}
+}
+
+// TestSuggestionsStopEarly checks that a walk stopped early ranks exactly as
+// the full count does, on a graph with hubs, where stopping is possible.
+func TestSuggestionsStopEarly(t *testing.T) {
+	defer func(w int) { pruneMinWork = w }(pruneMinWork)
+	pruneMinWork = 0 // try to stop early on every query
+	ref := naive{}
+	b := NewBuilder()
+	Generate(5000, 100_000, 2000, 3, func(x, y int64) {
+		ref.add(x, y)
+		b.Add(x, y)
+	})
+	g := b.Index()
+	rnd := rand.New(rand.NewPCG(3, 4))
+	stopped := 0
+	const queries = 300
+	for i := range queries {
+		a := int64(1 + rnd.IntN(5000))
+		limit := []int{1, 5, 20}[i%3]
+		var exclude func(int64) bool
+		if i%2 == 1 { // leave out some of the best candidates too
+			exclude = func(id int64) bool { return id%5 == 0 }
+		}
+		top, early := g.suggestions(a, limit, exclude)
+		if want := ref.suggestions(a, limit, exclude); !slices.Equal(top, want) {
+			t.Fatalf("suggestions(%d, %d), stopped early %v = %v, want %v", a, limit, early, top, want)
+		}
+		if early {
+			stopped++
+		}
+	}
+	// Without walks stopped early the test proves nothing.
+	if stopped < queries/10 {
+		t.Fatalf("only %d of %d walks stopped early", stopped, queries)
+	}
+	t.Logf("%d of %d walks stopped early", stopped, queries)
 }

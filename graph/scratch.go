@@ -10,6 +10,11 @@ type scratch struct {
 	// tally counts paths to candidates for Suggestions, which sets back to
 	// zero every entry it touched before it returns.
 	tally []uint32
+	// order and keys hold a member's connections sorted by how many
+	// connections each has.
+	order []uint32
+	keys  []uint64
+	rest  []uint32 // the lists left when a walk stops early
 }
 
 // scratchKept is how many scratches an index keeps for reuse: a sync.Pool
