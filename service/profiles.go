@@ -32,22 +32,15 @@ func (s *Profiles) Me(ctx context.Context) (*rapport.Member, error) {
 // and the caller is anonymous.
 func (s *Profiles) Profile(ctx context.Context, handle string) (*rapport.Member, rapport.Relation, error) {
 	var rel rapport.Relation
-	m, err := s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
+	c := rapport.CallerFromContext(ctx)
+	m, blocked, err := s.db.FindMemberSeenBy(ctx, rapport.NormalizeHandle(handle), c.MemberID)
 	if err != nil {
 		return nil, rel, err
 	}
-	c := rapport.CallerFromContext(ctx)
-	if m.Status != rapport.StatusActive {
+	// A block hides each member from the other, and answers exactly as for
+	// a member that does not exist; so does a closed account.
+	if m.Status != rapport.StatusActive || blocked {
 		return nil, rel, rapport.Errorf(rapport.ENOTFOUND, "Member not found.")
-	}
-	if !c.Anonymous() && c.MemberID != m.ID {
-		// A block hides each member from the other, and answers exactly as
-		// for a member that does not exist.
-		if aBlockedB, bBlockedA, err := s.db.FindBlocks(ctx, c.MemberID, m.ID); err != nil {
-			return nil, rel, err
-		} else if aBlockedB || bBlockedA {
-			return nil, rel, rapport.Errorf(rapport.ENOTFOUND, "Member not found.")
-		}
 	}
 	if m.Profile.Visibility == rapport.VisibilityMembers && c.Anonymous() {
 		return nil, rel, rapport.Errorf(rapport.EUNAUTHORIZED, "%s shows their profile to signed-in members only. Sign in to see it.", m.DisplayName)

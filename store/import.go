@@ -13,27 +13,19 @@ import (
 // returns the id of every handle that is such an imported member, made now
 // or by an earlier import. A handle that belongs to a member who signed up
 // is left out: an import never touches a real account.
-//
-// One prepared single-row statement beats multi-row INSERTs here: SQLite
-// looks up each $N by name, so a statement with thousands of them costs
-// more than it saves.
 func (db *DB) ImportMembers(ctx context.Context, handles []string, now time.Time) (map[string]int64, error) {
 	ids := make(map[string]int64, len(handles))
+	at := micros(now)
 	err := db.write(ctx, "import members", func(tx *sql.Tx) error {
 		// The email key of an imported member is no address anyone can
 		// type, so nobody signs in as them by accident.
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO members (handle, email, email_key, display_name, password_hash, created_at, updated_at)
-			VALUES ($1, '', $2, $1, '', $3, $3) ON CONFLICT DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, h := range handles {
-			if _, err := stmt.ExecContext(ctx, h, "import:"+h, micros(now)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return db.insertMany(ctx, tx,
+			`INSERT INTO members (handle, email, email_key, display_name, password_hash, created_at, updated_at) VALUES`,
+			`(?, '', ?, ?, '', ?, ?)`, `ON CONFLICT DO NOTHING`, len(handles),
+			func(i int, args []any) []any {
+				h := handles[i]
+				return append(args, h, "import:"+h, h, at, at)
+			})
 	})
 	if err != nil {
 		return nil, err
@@ -69,10 +61,15 @@ func (db *DB) ImportMembers(ctx context.Context, handles []string, now time.Time
 // needs its two rows, (a, b) and (b, a); given in key order, they go into
 // the table's key in order, which is much faster.
 func (db *DB) ImportConnections(ctx context.Context, rows [][2]int64, now time.Time) error {
+	at := micros(now)
+	insert := func(tx *sql.Tx) error {
+		return db.insertMany(ctx, tx,
+			`INSERT INTO connections (member_id, other_id, created_at) VALUES`,
+			`(?, ?, ?)`, `ON CONFLICT (member_id, other_id) DO NOTHING`, len(rows),
+			func(i int, args []any) []any { return append(args, rows[i][0], rows[i][1], at) })
+	}
 	if db.dialect.name == "postgres" {
-		return db.write(ctx, "import connections", func(tx *sql.Tx) error {
-			return insertConnectionBatches(ctx, tx, rows, micros(now))
-		})
+		return db.write(ctx, "import connections", insert)
 	}
 	// Both members of every row were made by this import a moment before,
 	// so checking each row's two foreign keys again only costs time (a fifth
@@ -92,17 +89,8 @@ func (db *DB) ImportConnections(ctx context.Context, rows [][2]int64, now time.T
 		return fmt.Errorf("import connections: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO connections (member_id, other_id, created_at) VALUES ($1, $2, $3)
-		ON CONFLICT (member_id, other_id) DO NOTHING`)
-	if err != nil {
+	if err := insert(tx); err != nil {
 		return fmt.Errorf("import connections: %w", err)
-	}
-	defer stmt.Close()
-	at := micros(now)
-	for _, r := range rows {
-		if _, err := stmt.ExecContext(ctx, r[0], r[1], at); err != nil {
-			return fmt.Errorf("import connections: %w", err)
-		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("import connections: %w", err)
@@ -110,25 +98,63 @@ func (db *DB) ImportConnections(ctx context.Context, rows [][2]int64, now time.T
 	return nil
 }
 
-// insertConnectionBatches inserts many rows a statement: on PostgreSQL each
-// statement is a round trip, and binding thousands of $N costs nothing.
-func insertConnectionBatches(ctx context.Context, tx *sql.Tx, rows [][2]int64, at int64) error {
-	const batch = 5000
-	for start := 0; start < len(rows); start += batch {
-		part := rows[start:min(start+batch, len(rows))]
+// insertMany runs "insert row, row, ... conflict" for n rows, many rows a
+// statement; fill appends the values of row i to args. The row is written
+// with ? placeholders. SQLite binds those by position (a $N it would look up
+// by name, which makes statements with many of them slow), and does best
+// with a few hundred rows a statement, prepared once; PostgreSQL knows only
+// $N, and since each statement is a round trip, takes thousands of rows.
+func (db *DB) insertMany(ctx context.Context, tx *sql.Tx, insert, row, conflict string, n int, fill func(i int, args []any) []any) error {
+	batch := 200
+	if db.dialect.name == "postgres" {
+		batch = 5000
+	}
+	params := strings.Count(row, "?")
+	statement := func(rows int) string {
 		var sb strings.Builder
-		args := make([]any, 0, 2*len(part)+1)
-		args = append(args, at)
-		sb.WriteString(`INSERT INTO connections (member_id, other_id, created_at) VALUES `)
-		for i, r := range part {
-			if i > 0 {
-				sb.WriteString(", ")
+		sb.WriteString(insert)
+		k := 0
+		for r := range rows {
+			if r > 0 {
+				sb.WriteString(",")
 			}
-			args = append(args, r[0], r[1])
-			fmt.Fprintf(&sb, "($%d, $%d, $1)", len(args)-1, len(args))
+			for _, c := range row {
+				switch {
+				case c != '?':
+					sb.WriteRune(c)
+				case db.dialect.name == "postgres":
+					k++
+					fmt.Fprintf(&sb, "$%d", k)
+				default:
+					sb.WriteRune(c)
+				}
+			}
 		}
-		sb.WriteString(` ON CONFLICT (member_id, other_id) DO NOTHING`)
-		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+		sb.WriteString(" " + conflict)
+		return sb.String()
+	}
+	var full *sql.Stmt
+	args := make([]any, 0, params*batch)
+	for start := 0; start < n; start += batch {
+		rows := min(batch, n-start)
+		args = args[:0]
+		for i := start; i < start+rows; i++ {
+			args = fill(i, args)
+		}
+		if rows < batch { // the last, short statement
+			if _, err := tx.ExecContext(ctx, statement(rows), args...); err != nil {
+				return err
+			}
+			continue
+		}
+		if full == nil {
+			var err error
+			if full, err = tx.PrepareContext(ctx, statement(batch)); err != nil {
+				return err
+			}
+			defer full.Close()
+		}
+		if _, err := full.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 	}

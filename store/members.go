@@ -12,12 +12,16 @@ import (
 
 const memberColumns = `id, handle, email, display_name, status, headline, about, location, visibility, connections_visibility, created_at`
 
+// memberFields are the destinations of memberColumns, in order.
+func memberFields(m *rapport.Member, created *int64) []any {
+	return []any{&m.ID, &m.Handle, &m.Email, &m.DisplayName, &m.Status,
+		&m.Profile.Headline, &m.Profile.About, &m.Profile.Location, &m.Profile.Visibility, &m.Profile.ConnectionsVisibility, created}
+}
+
 func scanMember(row interface{ Scan(...any) error }) (*rapport.Member, error) {
 	var m rapport.Member
 	var created int64
-	err := row.Scan(&m.ID, &m.Handle, &m.Email, &m.DisplayName, &m.Status,
-		&m.Profile.Headline, &m.Profile.About, &m.Profile.Location, &m.Profile.Visibility, &m.Profile.ConnectionsVisibility, &created)
-	if err != nil {
+	if err := row.Scan(memberFields(&m, &created)...); err != nil {
 		return nil, err
 	}
 	m.CreatedAt = fromMicros(created)
@@ -66,6 +70,28 @@ func (db *DB) FindMemberByID(ctx context.Context, id int64) (*rapport.Member, er
 // profile. Returns ENOTFOUND if there is no such member.
 func (db *DB) FindMemberByHandle(ctx context.Context, handle string) (*rapport.Member, error) {
 	return db.findMember(ctx, `handle = $1`, handle)
+}
+
+// FindMemberSeenBy returns a member, by normalized handle, with their whole
+// profile, and whether a block stands between them and viewer, either way:
+// what showing a profile needs, read at once. Returns ENOTFOUND if there is
+// no such member.
+func (db *DB) FindMemberSeenBy(ctx context.Context, handle string, viewer int64) (m *rapport.Member, blocked bool, err error) {
+	err = db.read(ctx, "find member", func(tx *sql.Tx) error {
+		var created int64
+		m = &rapport.Member{}
+		err := tx.QueryRowContext(ctx, `SELECT `+memberColumns+`,
+				EXISTS (SELECT 1 FROM blocks
+					WHERE (blocker_id = members.id AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = members.id))
+			FROM members WHERE handle = $1`, handle, viewer).
+			Scan(append(memberFields(m, &created), &blocked)...)
+		if err != nil {
+			return notFound(err, "Member")
+		}
+		m.CreatedAt = fromMicros(created)
+		return loadProfile(ctx, tx, m)
+	})
+	return m, blocked, err
 }
 
 func (db *DB) findMember(ctx context.Context, where string, arg any) (*rapport.Member, error) {

@@ -146,6 +146,17 @@ func TestConnectionsAndBlocksStore(t *testing.T) {
 			if a || !b {
 				t.Fatalf("blocks between zoe and ada = %v %v", a, b)
 			}
+			// Showing a profile reads the block with the member, either way.
+			for _, pair := range []struct {
+				handle string
+				viewer int64
+				want   bool
+			}{{"zoe", ada.ID, true}, {"ada", zoe.ID, true}, {"ada", bob.ID, false}, {"zoe", 0, false}} {
+				m, blocked, err := db.FindMemberSeenBy(ctx, pair.handle, pair.viewer)
+				if err != nil || m.Handle != pair.handle || blocked != pair.want {
+					t.Fatalf("FindMemberSeenBy(%s, %d) = %v, %v, %v; want blocked %v", pair.handle, pair.viewer, m, blocked, err, pair.want)
+				}
+			}
 			blocked, _ := db.FindBlocked(ctx, ada.ID)
 			if len(blocked) != 1 || blocked[0].Handle != "zoe" {
 				t.Fatalf("ada blocked %+v", blocked)

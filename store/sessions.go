@@ -34,7 +34,7 @@ func scanSession(row interface{ Scan(...any) error }) (*rapport.Session, error) 
 // Returns ENOTFOUND if there is none.
 func (db *DB) FindSessionByTokenHash(ctx context.Context, tokenHash string) (*rapport.Session, error) {
 	var s *rapport.Session
-	err := db.read(ctx, "find session", func(tx *sql.Tx) error {
+	err := db.readOne(ctx, "find session", func(tx querier) error {
 		// The member comes in the same query: every request asks for both.
 		var sess rapport.Session
 		var created, seen int64
@@ -135,7 +135,7 @@ func scanAccessToken(row interface{ Scan(...any) error }) (*rapport.AccessToken,
 // Returns ENOTFOUND if there is none.
 func (db *DB) FindAccessTokenByHash(ctx context.Context, tokenHash string) (*rapport.AccessToken, error) {
 	var t *rapport.AccessToken
-	err := db.read(ctx, "find access token", func(tx *sql.Tx) error {
+	err := db.readOne(ctx, "find access token", func(tx querier) error {
 		var tok rapport.AccessToken
 		var created, used int64
 		m := &rapport.Member{}

@@ -184,12 +184,33 @@ func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) error
 	return db.inTx(ctx, op, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
+// querier is what a read of one statement needs: the pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// readOne runs fn, which reads with a single statement, on the pool. One
+// statement sees one consistent state by itself; a transaction around it
+// would only add a BEGIN and a COMMIT, which on the busiest reads (the
+// session of every request) cost as much as the query.
+func (db *DB) readOne(ctx context.Context, op string, fn func(querier) error) (err error) {
+	defer db.report(op, &err)
+	if err := fn(db.db); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
+}
+
+// report passes an internal error to db.Errors.
+func (db *DB) report(op string, err *error) {
+	if *err != nil && rapport.ErrorCode(*err) == rapport.EINTERNAL && db.Errors != nil {
+		db.Errors(op, *err)
+	}
+}
+
 func (db *DB) inTx(ctx context.Context, op string, opts *sql.TxOptions, fn func(*sql.Tx) error) (err error) {
-	defer func() {
-		if err != nil && rapport.ErrorCode(err) == rapport.EINTERNAL && db.Errors != nil {
-			db.Errors(op, err)
-		}
-	}()
+	defer db.report(op, &err)
 	tx, err := db.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", op, err)
