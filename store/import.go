@@ -16,7 +16,7 @@ import (
 func (db *DB) ImportMembers(ctx context.Context, handles []string, now time.Time) (map[string]int64, error) {
 	ids := make(map[string]int64, len(handles))
 	at := micros(now)
-	err := db.write(ctx, "import members", func(tx *sql.Tx) error {
+	err := db.write(ctx, "import members", func(tx *Tx) error {
 		// The email key of an imported member is no address anyone can
 		// type, so nobody signs in as them by accident.
 		return db.insertMany(ctx, tx,
@@ -30,7 +30,7 @@ func (db *DB) ImportMembers(ctx context.Context, handles []string, now time.Time
 	if err != nil {
 		return nil, err
 	}
-	err = db.read(ctx, "import members", func(tx *sql.Tx) error {
+	err = db.read(ctx, "import members", func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, handle FROM members WHERE email_key LIKE 'import:%'`)
 		if err != nil {
 			return err
@@ -62,7 +62,7 @@ func (db *DB) ImportMembers(ctx context.Context, handles []string, now time.Time
 // the table's key in order, which is much faster.
 func (db *DB) ImportConnections(ctx context.Context, rows [][2]int64, now time.Time) error {
 	at := micros(now)
-	insert := func(tx *sql.Tx) error {
+	insert := func(tx *Tx) error {
 		return db.insertMany(ctx, tx,
 			`INSERT INTO connections (member_id, other_id, created_at) VALUES`,
 			`(?, ?, ?)`, `ON CONFLICT (member_id, other_id) DO NOTHING`, len(rows),
@@ -89,7 +89,7 @@ func (db *DB) ImportConnections(ctx context.Context, rows [][2]int64, now time.T
 		return fmt.Errorf("import connections: %w", err)
 	}
 	defer tx.Rollback()
-	if err := insert(tx); err != nil {
+	if err := insert(&Tx{Tx: tx}); err != nil {
 		return fmt.Errorf("import connections: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -104,7 +104,7 @@ func (db *DB) ImportConnections(ctx context.Context, rows [][2]int64, now time.T
 // by name, which makes statements with many of them slow), and does best
 // with a few hundred rows a statement, prepared once; PostgreSQL knows only
 // $N, and since each statement is a round trip, takes thousands of rows.
-func (db *DB) insertMany(ctx context.Context, tx *sql.Tx, insert, row, conflict string, n int, fill func(i int, args []any) []any) error {
+func (db *DB) insertMany(ctx context.Context, tx *Tx, insert, row, conflict string, n int, fill func(i int, args []any) []any) error {
 	batch := 200
 	if db.dialect.name == "postgres" {
 		batch = 5000

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -32,7 +31,7 @@ func scanMember(row interface{ Scan(...any) error }) (*rapport.Member, error) {
 // m.ID. Handle and email must be normalized already. Returns ECONFLICT, naming
 // the field, when the handle or the email is taken.
 func (db *DB) CreateMember(ctx context.Context, m *rapport.Member, passwordHash string, now time.Time) error {
-	return db.write(ctx, "create member", func(tx *sql.Tx) error {
+	return db.write(ctx, "create member", func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `
 			INSERT INTO members (handle, email, email_key, display_name, password_hash, status, visibility, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
@@ -77,7 +76,7 @@ func (db *DB) FindMemberByHandle(ctx context.Context, handle string) (*rapport.M
 // what showing a profile needs, read at once. Returns ENOTFOUND if there is
 // no such member.
 func (db *DB) FindMemberSeenBy(ctx context.Context, handle string, viewer int64) (m *rapport.Member, blocked bool, err error) {
-	err = db.read(ctx, "find member", func(tx *sql.Tx) error {
+	err = db.read(ctx, "find member", func(tx *Tx) error {
 		var created int64
 		m = &rapport.Member{}
 		err := tx.QueryRowContext(ctx, `SELECT `+memberColumns+`,
@@ -96,7 +95,7 @@ func (db *DB) FindMemberSeenBy(ctx context.Context, handle string, viewer int64)
 
 func (db *DB) findMember(ctx context.Context, where string, arg any) (*rapport.Member, error) {
 	var m *rapport.Member
-	err := db.read(ctx, "find member", func(tx *sql.Tx) error {
+	err := db.read(ctx, "find member", func(tx *Tx) error {
 		var err error
 		m, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members WHERE `+where, arg))
 		if err != nil {
@@ -108,7 +107,7 @@ func (db *DB) findMember(ctx context.Context, where string, arg any) (*rapport.M
 }
 
 // loadProfile reads a member's positions, education and skills.
-func loadProfile(ctx context.Context, tx *sql.Tx, m *rapport.Member) error {
+func loadProfile(ctx context.Context, tx *Tx, m *rapport.Member) error {
 	var err error
 	if m.Profile.Positions, err = findPositions(ctx, tx, m.ID); err != nil {
 		return err
@@ -123,7 +122,7 @@ func loadProfile(ctx context.Context, tx *sql.Tx, m *rapport.Member) error {
 // FindCredentials returns the id and password hash of the member with this
 // email address. Returns ENOTFOUND if there is none.
 func (db *DB) FindCredentials(ctx context.Context, email string) (id int64, hash, status string, err error) {
-	err = db.read(ctx, "find credentials", func(tx *sql.Tx) error {
+	err = db.read(ctx, "find credentials", func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT id, password_hash, status FROM members WHERE email_key = $1`,
 			rapport.NormalizeEmail(email)).Scan(&id, &hash, &status)
 		return notFound(err, "Member")
@@ -135,7 +134,7 @@ func (db *DB) FindCredentials(ctx context.Context, email string) (id int64, hash
 // Returns ENOTFOUND if there is no such member.
 func (db *DB) FindPasswordHash(ctx context.Context, memberID int64) (string, error) {
 	var hash string
-	err := db.read(ctx, "find password hash", func(tx *sql.Tx) error {
+	err := db.read(ctx, "find password hash", func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT password_hash FROM members WHERE id = $1`, memberID).Scan(&hash)
 		return notFound(err, "Member")
 	})
@@ -165,7 +164,7 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, upd rapport.ProfileUpd
 	}
 	args = append(args, id)
 	query := fmt.Sprintf(`UPDATE members SET %s WHERE id = $%d`, strings.Join(sets, ", "), len(args))
-	return db.write(ctx, "update member", func(tx *sql.Tx) error {
+	return db.write(ctx, "update member", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err
@@ -178,7 +177,7 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, upd rapport.ProfileUpd
 // also ends every session of the member except keepSessionID (0 keeps none),
 // in the same transaction, so a stolen session cannot outlive the change.
 func (db *DB) UpdatePasswordHash(ctx context.Context, memberID int64, hash string, endSessions bool, keepSessionID int64) error {
-	return db.write(ctx, "update password", func(tx *sql.Tx) error {
+	return db.write(ctx, "update password", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE members SET password_hash = $1 WHERE id = $2`, hash, memberID)
 		if err != nil {
 			return err
@@ -195,7 +194,7 @@ func (db *DB) UpdatePasswordHash(ctx context.Context, memberID int64, hash strin
 // UpdateEmail changes a member's email address. Returns ECONFLICT if another
 // account has it, ENOTFOUND if there is no such member.
 func (db *DB) UpdateEmail(ctx context.Context, memberID int64, email string, now time.Time) error {
-	return db.write(ctx, "update email", func(tx *sql.Tx) error {
+	return db.write(ctx, "update email", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE members SET email = $1, email_key = $2, updated_at = $3 WHERE id = $4`,
 			email, rapport.NormalizeEmail(email), micros(now), memberID)
 		if err != nil {
@@ -208,7 +207,7 @@ func (db *DB) UpdateEmail(ctx context.Context, memberID int64, email string, now
 // CountMembers returns how many accounts there are.
 func (db *DB) CountMembers(ctx context.Context) (int, error) {
 	var n int
-	err := db.read(ctx, "count members", func(tx *sql.Tx) error {
+	err := db.read(ctx, "count members", func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members`).Scan(&n)
 	})
 	return n, err
@@ -219,7 +218,7 @@ func (db *DB) CountMembers(ctx context.Context) (int, error) {
 // Returns ENOTFOUND if there is no such member.
 func (db *DB) FindMemberSummary(ctx context.Context, id int64) (*rapport.Member, error) {
 	var m *rapport.Member
-	err := db.read(ctx, "find member summary", func(tx *sql.Tx) error {
+	err := db.read(ctx, "find member summary", func(tx *Tx) error {
 		var err error
 		m, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members WHERE id = $1`, id))
 		return notFound(err, "Member")

@@ -39,7 +39,7 @@ func cardDest(m *rapport.Member) []any {
 // CreateInvitation stores a new invitation and sets inv.ID. Returns
 // ECONFLICT when the sender has an open invitation to the recipient already.
 func (db *DB) CreateInvitation(ctx context.Context, inv *rapport.Invitation) error {
-	return db.write(ctx, "create invitation", func(tx *sql.Tx) error {
+	return db.write(ctx, "create invitation", func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `
 			INSERT INTO invitations (sender_id, recipient_id, how_met, position_id, education_id, note, status, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
@@ -55,7 +55,7 @@ func (db *DB) CreateInvitation(ctx context.Context, inv *rapport.Invitation) err
 // FindInvitationByID returns one invitation. Returns ENOTFOUND if there is none.
 func (db *DB) FindInvitationByID(ctx context.Context, id int64) (*rapport.Invitation, error) {
 	var inv *rapport.Invitation
-	err := db.read(ctx, "find invitation", func(tx *sql.Tx) error {
+	err := db.read(ctx, "find invitation", func(tx *Tx) error {
 		var err error
 		inv, err = scanInvitation(tx.QueryRowContext(ctx, `SELECT `+invitationColumns+` FROM invitations i WHERE i.id = $1`, id), false)
 		return notFound(err, "Invitation")
@@ -100,7 +100,7 @@ func (db *DB) FindInvitations(ctx context.Context, f InvitationFilter) ([]*rappo
 		FROM invitations i JOIN members s ON s.id = i.sender_id JOIN members r ON r.id = i.recipient_id
 		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY i.created_at DESC, i.id DESC` + limit
 	var out []*rapport.Invitation
-	err := db.read(ctx, "find invitations", func(tx *sql.Tx) error {
+	err := db.read(ctx, "find invitations", func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
@@ -134,7 +134,7 @@ func (db *DB) UpdateInvitationStatus(ctx context.Context, id, memberID int64, by
 	}
 	query := `UPDATE invitations SET status = $1, dont_know = (dont_know OR $2), updated_at = $3
 		WHERE id = $4 AND ` + who + ` = $5 AND status IN (` + strings.Join(ins, ", ") + `)`
-	return db.write(ctx, "update invitation", func(tx *sql.Tx) error {
+	return db.write(ctx, "update invitation", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err
@@ -149,7 +149,7 @@ func (db *DB) UpdateInvitationStatus(ctx context.Context, id, memberID int64, by
 // Returns the sender's id, or ENOTFOUND when no such invitation is open.
 func (db *DB) AcceptInvitation(ctx context.Context, id, recipientID int64, openSince, now time.Time) (int64, error) {
 	var senderID int64
-	err := db.write(ctx, "accept invitation", func(tx *sql.Tx) error {
+	err := db.write(ctx, "accept invitation", func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `
 			UPDATE invitations SET status = 'accepted', updated_at = $1
 			WHERE id = $2 AND recipient_id = $3 AND status IN ('pending', 'ignored') AND created_at > $4
@@ -183,7 +183,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, id, recipientID int64, openS
 // CountInvitationsSent returns how many invitations a member sent after since.
 func (db *DB) CountInvitationsSent(ctx context.Context, senderID int64, since time.Time) (int, error) {
 	var n int
-	err := db.read(ctx, "count invitations", func(tx *sql.Tx) error {
+	err := db.read(ctx, "count invitations", func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM invitations WHERE sender_id = $1 AND created_at > $2`,
 			senderID, micros(since)).Scan(&n)
 	})
@@ -221,7 +221,7 @@ func (db *DB) FindConnections(ctx context.Context, f ConnectionFilter) ([]*rappo
 		LEFT JOIN connection_notes n ON n.member_id = c.member_id AND n.other_id = c.other_id
 		WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d`, where, order, len(args)-1, len(args))
 	var out []*rapport.Connection
-	err := db.read(ctx, "find connections", func(tx *sql.Tx) error {
+	err := db.read(ctx, "find connections", func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
@@ -252,7 +252,7 @@ func escapeLike(s string) string {
 // CountConnections returns how many connections a member has.
 func (db *DB) CountConnections(ctx context.Context, memberID int64) (int, error) {
 	var n int
-	err := db.read(ctx, "count connections", func(tx *sql.Tx) error {
+	err := db.read(ctx, "count connections", func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM connections WHERE member_id = $1`, memberID).Scan(&n)
 	})
 	return n, err
@@ -261,7 +261,7 @@ func (db *DB) CountConnections(ctx context.Context, memberID int64) (int, error)
 // IsConnected reports whether two members are connected.
 func (db *DB) IsConnected(ctx context.Context, a, b int64) (bool, error) {
 	var n int
-	err := db.read(ctx, "is connected", func(tx *sql.Tx) error {
+	err := db.read(ctx, "is connected", func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM connections WHERE member_id = $1 AND other_id = $2`, a, b).Scan(&n)
 	})
 	return n > 0, err
@@ -270,7 +270,7 @@ func (db *DB) IsConnected(ctx context.Context, a, b int64) (bool, error) {
 // DeleteConnection removes the connection between two members, both sides.
 // Returns ENOTFOUND when they are not connected.
 func (db *DB) DeleteConnection(ctx context.Context, a, b int64) error {
-	return db.write(ctx, "delete connection", func(tx *sql.Tx) error {
+	return db.write(ctx, "delete connection", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM connections WHERE (member_id = $1 AND other_id = $2) OR (member_id = $2 AND other_id = $1)`, a, b)
 		if err != nil {
 			return err
@@ -289,7 +289,7 @@ func (db *DB) DeleteConnection(ctx context.Context, a, b int64) error {
 // transaction removes their connection and withdraws the open invitations
 // between them, both ways.
 func (db *DB) CreateBlock(ctx context.Context, blocker, blocked int64, now time.Time) error {
-	return db.write(ctx, "create block", func(tx *sql.Tx) error {
+	return db.write(ctx, "create block", func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO blocks (blocker_id, blocked_id, created_at) VALUES ($1, $2, $3)
 			ON CONFLICT (blocker_id, blocked_id) DO NOTHING`, blocker, blocked, micros(now)); err != nil {
 			return err
@@ -312,7 +312,7 @@ func (db *DB) CreateBlock(ctx context.Context, blocker, blocked int64, now time.
 
 // DeleteBlock lifts a block. Returns ENOTFOUND when there is none.
 func (db *DB) DeleteBlock(ctx context.Context, blocker, blocked int64) error {
-	return db.write(ctx, "delete block", func(tx *sql.Tx) error {
+	return db.write(ctx, "delete block", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM blocks WHERE blocker_id = $1 AND blocked_id = $2`, blocker, blocked)
 		if err != nil {
 			return err
@@ -329,7 +329,7 @@ func (db *DB) FindBlocked(ctx context.Context, blocker int64) ([]*rapport.Member
 
 // FindBlocks reports whether a blocked b and whether b blocked a.
 func (db *DB) FindBlocks(ctx context.Context, a, b int64) (aBlockedB, bBlockedA bool, err error) {
-	err = db.read(ctx, "find blocks", func(tx *sql.Tx) error {
+	err = db.read(ctx, "find blocks", func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT blocker_id FROM blocks WHERE (blocker_id = $1 AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = $1)`, a, b)
 		if err != nil {
 			return err
@@ -352,7 +352,7 @@ func (db *DB) FindBlocks(ctx context.Context, a, b int64) (aBlockedB, bBlockedA 
 // id is the smaller), and every member, for building the graph index. It
 // reads in one transaction, so the index starts from one consistent state.
 func (db *DB) ScanConnections(ctx context.Context, member func(id int64), connection func(a, b int64)) error {
-	return db.read(ctx, "scan connections", func(tx *sql.Tx) error {
+	return db.read(ctx, "scan connections", func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id FROM members WHERE status = 'active'`)
 		if err != nil {
 			return err
@@ -424,7 +424,7 @@ func (db *DB) FindMemberCards(ctx context.Context, ids []int64) (map[int64]*rapp
 // this stays as the reference the index is measured and checked against.
 func (db *DB) CountMutualConnections(ctx context.Context, a, b int64) (int, error) {
 	var n int
-	err := db.read(ctx, "count mutual connections", func(tx *sql.Tx) error {
+	err := db.read(ctx, "count mutual connections", func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM connections x JOIN connections y ON y.member_id = $2 AND y.other_id = x.other_id
 			WHERE x.member_id = $1`, a, b).Scan(&n)
 	})
@@ -435,7 +435,7 @@ func (db *DB) CountMutualConnections(ctx context.Context, a, b int64) (int, erro
 // (see CountMutualConnections for why it is kept).
 func (db *DB) FindDegree(ctx context.Context, a, b int64) (int, error) {
 	var d int
-	err := db.read(ctx, "find degree", func(tx *sql.Tx) error {
+	err := db.read(ctx, "find degree", func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT CASE
 			WHEN EXISTS (SELECT 1 FROM connections WHERE member_id = $1 AND other_id = $2) THEN 1
 			WHEN EXISTS (SELECT 1 FROM connections x JOIN connections y ON y.member_id = x.other_id AND y.other_id = $2
@@ -449,7 +449,7 @@ func (db *DB) FindDegree(ctx context.Context, a, b int64) (int, error) {
 
 // recordGraphChange notes, in the transaction that changes it, that the
 // connection between a and b changed.
-func recordGraphChange(ctx context.Context, tx *sql.Tx, a, b int64, now time.Time) error {
+func recordGraphChange(ctx context.Context, tx *Tx, a, b int64, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO graph_changes (member_id, other_id, at) VALUES ($1, $2, $3)`, a, b, micros(now))
 	return err
 }
@@ -468,7 +468,7 @@ type GraphChange struct {
 func (db *DB) FindGraphChanges(ctx context.Context, afterID int64, since time.Time) ([]GraphChange, []bool, error) {
 	var changes []GraphChange
 	var connected []bool
-	err := db.read(ctx, "find graph changes", func(tx *sql.Tx) error {
+	err := db.read(ctx, "find graph changes", func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT g.id, g.member_id, g.other_id,
 				EXISTS (SELECT 1 FROM connections c WHERE c.member_id = g.member_id AND c.other_id = g.other_id)
@@ -494,7 +494,7 @@ func (db *DB) FindGraphChanges(ctx context.Context, afterID int64, since time.Ti
 // LastGraphChange returns the id of the newest change, or 0.
 func (db *DB) LastGraphChange(ctx context.Context) (int64, error) {
 	var id sql.NullInt64
-	err := db.read(ctx, "last graph change", func(tx *sql.Tx) error {
+	err := db.read(ctx, "last graph change", func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT MAX(id) FROM graph_changes`).Scan(&id)
 	})
 	return id.Int64, err
@@ -502,7 +502,7 @@ func (db *DB) LastGraphChange(ctx context.Context) (int64, error) {
 
 // DeleteGraphChanges forgets changes older than before.
 func (db *DB) DeleteGraphChanges(ctx context.Context, before time.Time) error {
-	return db.write(ctx, "delete graph changes", func(tx *sql.Tx) error {
+	return db.write(ctx, "delete graph changes", func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM graph_changes WHERE at < $1`, micros(before))
 		return err
 	})
@@ -512,7 +512,7 @@ func (db *DB) DeleteGraphChanges(ctx context.Context, before time.Time) error {
 // connection with otherID. Tags must be normalized (no commas). Returns
 // ENOTFOUND when the two are not connected.
 func (db *DB) UpdateConnectionNote(ctx context.Context, memberID, otherID int64, note string, tags []string, now time.Time) error {
-	return db.write(ctx, "update connection note", func(tx *sql.Tx) error {
+	return db.write(ctx, "update connection note", func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM connections WHERE member_id = $1 AND other_id = $2`, memberID, otherID).Scan(&n); err != nil {
 			return err
@@ -541,7 +541,7 @@ func (db *DB) FindBlockedEitherWay(ctx context.Context, memberID int64) (map[int
 
 // CreateFollow makes follower follow followed; following twice is fine.
 func (db *DB) CreateFollow(ctx context.Context, follower, followed int64, now time.Time) error {
-	return db.write(ctx, "create follow", func(tx *sql.Tx) error {
+	return db.write(ctx, "create follow", func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO follows (follower_id, followed_id, created_at) VALUES ($1, $2, $3)
 			ON CONFLICT (follower_id, followed_id) DO NOTHING`, follower, followed, micros(now))
 		return err
@@ -551,7 +551,7 @@ func (db *DB) CreateFollow(ctx context.Context, follower, followed int64, now ti
 // DeleteFollow stops follower following followed. Returns ENOTFOUND when
 // there was no such follow.
 func (db *DB) DeleteFollow(ctx context.Context, follower, followed int64) error {
-	return db.write(ctx, "delete follow", func(tx *sql.Tx) error {
+	return db.write(ctx, "delete follow", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM follows WHERE follower_id = $1 AND followed_id = $2`, follower, followed)
 		if err != nil {
 			return err
@@ -576,7 +576,7 @@ func (db *DB) FindFollowing(ctx context.Context, memberID int64, following bool)
 // members in order.
 func (db *DB) queryCards(ctx context.Context, op, query string, args ...any) ([]*rapport.Member, error) {
 	var out []*rapport.Member
-	err := db.read(ctx, op, func(tx *sql.Tx) error {
+	err := db.read(ctx, op, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
@@ -598,7 +598,7 @@ func (db *DB) queryCards(ctx context.Context, op, query string, args ...any) ([]
 // ids as a set.
 func (db *DB) queryIDSet(ctx context.Context, op, query string, args ...any) (map[int64]bool, error) {
 	out := map[int64]bool{}
-	err := db.read(ctx, op, func(tx *sql.Tx) error {
+	err := db.read(ctx, op, func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err

@@ -10,7 +10,7 @@ import (
 
 // CreateSession stores a new session under the hash of its token and sets s.ID.
 func (db *DB) CreateSession(ctx context.Context, s *rapport.Session, tokenHash string) error {
-	return db.write(ctx, "create session", func(tx *sql.Tx) error {
+	return db.write(ctx, "create session", func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `
 			INSERT INTO sessions (member_id, token_hash, created_at, last_seen_at, user_agent, ip)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -56,7 +56,7 @@ func (db *DB) FindSessionByTokenHash(ctx context.Context, tokenHash string) (*ra
 // FindSessions lists a member's sessions, most recently used first.
 func (db *DB) FindSessions(ctx context.Context, memberID int64) ([]*rapport.Session, error) {
 	var out []*rapport.Session
-	err := db.read(ctx, "find sessions", func(tx *sql.Tx) error {
+	err := db.read(ctx, "find sessions", func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE member_id = $1 ORDER BY last_seen_at DESC, id DESC`, memberID)
 		if err != nil {
 			return err
@@ -76,7 +76,7 @@ func (db *DB) FindSessions(ctx context.Context, memberID int64) ([]*rapport.Sess
 
 // TouchSession records that a session was used at t.
 func (db *DB) TouchSession(ctx context.Context, id int64, t time.Time) error {
-	return db.write(ctx, "touch session", func(tx *sql.Tx) error {
+	return db.write(ctx, "touch session", func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, micros(t), id)
 		return err
 	})
@@ -85,7 +85,7 @@ func (db *DB) TouchSession(ctx context.Context, id int64, t time.Time) error {
 // DeleteSession ends one session of a member.
 // Returns ENOTFOUND if the member has no such session.
 func (db *DB) DeleteSession(ctx context.Context, memberID, id int64) error {
-	return db.write(ctx, "delete session", func(tx *sql.Tx) error {
+	return db.write(ctx, "delete session", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1 AND member_id = $2`, id, memberID)
 		if err != nil {
 			return err
@@ -98,7 +98,7 @@ func (db *DB) DeleteSession(ctx context.Context, memberID, id int64) error {
 // and returns how many it ended.
 func (db *DB) DeleteSessions(ctx context.Context, memberID, keepID int64) (int, error) {
 	var n int64
-	err := db.write(ctx, "delete sessions", func(tx *sql.Tx) error {
+	err := db.write(ctx, "delete sessions", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE member_id = $1 AND id <> $2`, memberID, keepID)
 		if err != nil {
 			return err
@@ -112,7 +112,7 @@ func (db *DB) DeleteSessions(ctx context.Context, memberID, keepID int64) (int, 
 // CreateAccessToken stores a personal access token under the hash of its
 // secret and sets t.ID.
 func (db *DB) CreateAccessToken(ctx context.Context, t *rapport.AccessToken, tokenHash string) error {
-	return db.write(ctx, "create access token", func(tx *sql.Tx) error {
+	return db.write(ctx, "create access token", func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `
 			INSERT INTO access_tokens (member_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 			t.MemberID, t.Name, tokenHash, micros(t.CreatedAt)).Scan(&t.ID)
@@ -156,7 +156,7 @@ func (db *DB) FindAccessTokenByHash(ctx context.Context, tokenHash string) (*rap
 // FindAccessTokens lists a member's personal access tokens, newest first.
 func (db *DB) FindAccessTokens(ctx context.Context, memberID int64) ([]*rapport.AccessToken, error) {
 	var out []*rapport.AccessToken
-	err := db.read(ctx, "find access tokens", func(tx *sql.Tx) error {
+	err := db.read(ctx, "find access tokens", func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+accessTokenColumns+` FROM access_tokens WHERE member_id = $1 ORDER BY id DESC`, memberID)
 		if err != nil {
 			return err
@@ -176,7 +176,7 @@ func (db *DB) FindAccessTokens(ctx context.Context, memberID int64) ([]*rapport.
 
 // TouchAccessToken records that a token was used at t.
 func (db *DB) TouchAccessToken(ctx context.Context, id int64, t time.Time) error {
-	return db.write(ctx, "touch access token", func(tx *sql.Tx) error {
+	return db.write(ctx, "touch access token", func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE access_tokens SET last_used_at = $1 WHERE id = $2`, micros(t), id)
 		return err
 	})
@@ -185,7 +185,7 @@ func (db *DB) TouchAccessToken(ctx context.Context, id int64, t time.Time) error
 // DeleteAccessToken revokes one of a member's tokens.
 // Returns ENOTFOUND if the member has no such token.
 func (db *DB) DeleteAccessToken(ctx context.Context, memberID, id int64) error {
-	return db.write(ctx, "delete access token", func(tx *sql.Tx) error {
+	return db.write(ctx, "delete access token", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM access_tokens WHERE id = $1 AND member_id = $2`, id, memberID)
 		if err != nil {
 			return err
@@ -196,7 +196,7 @@ func (db *DB) DeleteAccessToken(ctx context.Context, memberID, id int64) error {
 
 // CreatePasswordReset stores the hash of a password-reset token.
 func (db *DB) CreatePasswordReset(ctx context.Context, tokenHash string, memberID int64, now, expires time.Time) error {
-	return db.write(ctx, "create password reset", func(tx *sql.Tx) error {
+	return db.write(ctx, "create password reset", func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO password_resets (token_hash, member_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
 			tokenHash, memberID, micros(now), micros(expires))
 		return err
@@ -209,7 +209,7 @@ func (db *DB) CreatePasswordReset(ctx context.Context, tokenHash string, memberI
 // Returns ENOTFOUND for a token that is unknown, used or expired.
 func (db *DB) ResetPassword(ctx context.Context, tokenHash, newHash string, now time.Time) (int64, error) {
 	var memberID int64
-	err := db.write(ctx, "reset password", func(tx *sql.Tx) error {
+	err := db.write(ctx, "reset password", func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `
 			UPDATE password_resets SET used_at = $1
 			WHERE token_hash = $2 AND used_at = 0 AND expires_at > $1
@@ -233,7 +233,7 @@ func (db *DB) ResetPassword(ctx context.Context, tokenHash, newHash string, now 
 // RecordLoginFailure notes one failed sign-in under each key at t, and drops
 // failures older than before.
 func (db *DB) RecordLoginFailure(ctx context.Context, keys []string, t, before time.Time) error {
-	return db.write(ctx, "record login failure", func(tx *sql.Tx) error {
+	return db.write(ctx, "record login failure", func(tx *Tx) error {
 		for _, k := range keys {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO login_failures (key, at) VALUES ($1, $2)`, k, micros(t)); err != nil {
 				return err
@@ -249,7 +249,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, keys []string, t, before t
 // CountLoginFailures returns how many failures are recorded under key since
 // the given time, and when the oldest of them happened.
 func (db *DB) CountLoginFailures(ctx context.Context, key string, since time.Time) (n int, oldest time.Time, err error) {
-	err = db.read(ctx, "count login failures", func(tx *sql.Tx) error {
+	err = db.read(ctx, "count login failures", func(tx *Tx) error {
 		var first sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*), MIN(at) FROM login_failures WHERE key = $1 AND at >= $2`,
 			key, micros(since)).Scan(&n, &first); err != nil {
@@ -263,7 +263,7 @@ func (db *DB) CountLoginFailures(ctx context.Context, key string, since time.Tim
 
 // ClearLoginFailures forgets the failures recorded under key.
 func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
-	return db.write(ctx, "clear login failures", func(tx *sql.Tx) error {
+	return db.write(ctx, "clear login failures", func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = $1`, key)
 		return err
 	})
@@ -273,7 +273,7 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 // the token is unused and not expired at now. Returns ENOTFOUND otherwise.
 func (db *DB) FindPasswordResetMember(ctx context.Context, tokenHash string, now time.Time) (int64, error) {
 	var id int64
-	err := db.read(ctx, "find password reset", func(tx *sql.Tx) error {
+	err := db.read(ctx, "find password reset", func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT member_id FROM password_resets WHERE token_hash = $1 AND used_at = 0 AND expires_at > $2`,
 			tokenHash, micros(now)).Scan(&id)
 		return notFound(err, "Reset link")

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestSQLiteSettingsOnEveryConnection checks that the settings that make a
@@ -70,5 +71,48 @@ func TestSplitStatements(t *testing.T) {
 	got := splitStatements("-- c\nCREATE TABLE a (x INT);\n\nCREATE INDEX b\n  ON a (x);\n")
 	if len(got) != 2 || got[0] != "CREATE TABLE a (x INT);" || got[1] != "CREATE INDEX b\n  ON a (x);" {
 		t.Fatalf("statements = %q", got)
+	}
+}
+
+// TestStatementsKept checks that SQLite statements are prepared once, in the
+// background, and then used; that a transaction still answers before that;
+// and that the cache stops growing at its bound.
+func TestStatementsKept(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "r.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.statements.max = 2
+	query := func(q string) int {
+		var n int
+		err := db.read(ctx, "test", func(tx *Tx) error { return tx.QueryRowContext(ctx, q).Scan(&n) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if query(`SELECT 1`) != 1 {
+		t.Fatal("unprepared query answers wrongly")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for db.statements.get(`SELECT 1`) == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("SELECT 1 was never prepared")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if query(`SELECT 1`) != 1 {
+		t.Fatal("prepared query answers wrongly")
+	}
+	query(`SELECT 2`)
+	query(`SELECT 3`) // one too many
+	time.Sleep(50 * time.Millisecond)
+	if _, ok := db.statements.byText.Load(`SELECT 3`); ok || db.statements.size.Load() != 2 {
+		t.Fatalf("the cache grew past its bound: %d statements", db.statements.size.Load())
+	}
+	if query(`SELECT 3`) != 3 {
+		t.Fatal("a query beyond the bound answers wrongly")
 	}
 }

@@ -26,9 +26,10 @@ var migrationFS embed.FS
 
 // DB is the store: a pool of connections to one database.
 type DB struct {
-	db      *sql.DB
-	dialect dialect
-	log     *slog.Logger
+	db         *sql.DB
+	dialect    dialect
+	log        *slog.Logger
+	statements *statements // nil on PostgreSQL
 
 	// Errors, when set, is called with every error of the database itself
 	// (not with not-found or conflict answers), for metrics.
@@ -64,6 +65,9 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	db := &DB{db: sqldb, dialect: d, log: log}
+	if d.name == "sqlite" {
+		db.statements = newStatements(sqldb)
+	}
 	if err := db.Ping(ctx); err != nil {
 		sqldb.Close()
 		return nil, err
@@ -83,7 +87,10 @@ func (db *DB) Ping(ctx context.Context) error {
 }
 
 // Close closes the pool; it waits for queries under way.
-func (db *DB) Close() error { return db.db.Close() }
+func (db *DB) Close() error {
+	db.statements.close()
+	return db.db.Close()
+}
 
 // Migrate applies, in order and each in its own transaction, the embedded
 // migrations that this database has not recorded yet. It returns how many
@@ -125,7 +132,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 
 func (db *DB) applyMigration(ctx context.Context, version int, name, body string) (bool, error) {
 	applied := false
-	err := db.write(ctx, "migrate", func(tx *sql.Tx) error {
+	err := db.write(ctx, "migrate", func(tx *Tx) error {
 		if db.dialect.name == "postgres" {
 			// Several processes may start at once; one applies, the others wait.
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7270277)`); err != nil {
@@ -175,12 +182,12 @@ func splitStatements(body string) []string {
 }
 
 // write runs fn in a read-write transaction and commits it.
-func (db *DB) write(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+func (db *DB) write(ctx context.Context, op string, fn func(*Tx) error) error {
 	return db.inTx(ctx, op, nil, fn)
 }
 
 // read runs fn in a read-only transaction.
-func (db *DB) read(ctx context.Context, op string, fn func(*sql.Tx) error) error {
+func (db *DB) read(ctx context.Context, op string, fn func(*Tx) error) error {
 	return db.inTx(ctx, op, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
@@ -196,7 +203,7 @@ type querier interface {
 // session of every request) cost as much as the query.
 func (db *DB) readOne(ctx context.Context, op string, fn func(querier) error) (err error) {
 	defer db.report(op, &err)
-	if err := fn(db.db); err != nil {
+	if err := fn(pool{db.db, db.statements}); err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
 	return nil
@@ -209,12 +216,13 @@ func (db *DB) report(op string, err *error) {
 	}
 }
 
-func (db *DB) inTx(ctx context.Context, op string, opts *sql.TxOptions, fn func(*sql.Tx) error) (err error) {
+func (db *DB) inTx(ctx context.Context, op string, opts *sql.TxOptions, fn func(*Tx) error) (err error) {
 	defer db.report(op, &err)
-	tx, err := db.db.BeginTx(ctx, opts)
+	sqltx, err := db.db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", op, err)
 	}
+	tx := &Tx{Tx: sqltx, cache: db.statements}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return fmt.Errorf("%s: %w", op, err)
