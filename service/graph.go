@@ -95,15 +95,15 @@ func ImportEdgeList(ctx context.Context, db *store.DB, l *graph.EdgeList, w io.W
 	sum.Connections -= sum.Taken
 	sortRows(rows)
 	const chunk = 200_000 // rows a transaction
-	bar := progress{w: w, total: len(rows) / 2, start: time.Now(), what: "connections"}
+	bar := NewProgress(w, len(rows)/2, "connections")
 	for i := 0; i < len(rows); i += chunk {
 		end := min(i+chunk, len(rows))
 		if err := db.ImportConnections(ctx, rows[i:end], start); err != nil {
 			return sum, err
 		}
-		bar.show(end / 2)
+		bar.Show(end / 2)
 	}
-	bar.done()
+	bar.Done()
 	if err := db.Analyze(ctx); err != nil {
 		return sum, err
 	}
@@ -140,25 +140,33 @@ func sortRows(rows [][2]int64) {
 	}
 }
 
-// progress prints a one-line progress bar, redrawn in place.
-type progress struct {
+// Progress prints a one-line progress bar, redrawn in place, for the long
+// commands of operators.
+type Progress struct {
 	w     io.Writer
 	total int
 	start time.Time
 	what  string
 }
 
-func (p *progress) show(done int) {
+// NewProgress starts a bar that counts to total things named what.
+func NewProgress(w io.Writer, total int, what string) *Progress {
+	return &Progress{w: w, total: total, start: time.Now(), what: what}
+}
+
+// Show redraws the bar with done things done.
+func (p *Progress) Show(done int) {
 	const width = 30
 	filled := width
 	if p.total > 0 {
-		filled = width * done / p.total
+		filled = min(width, width*done/p.total)
 	}
 	rate := float64(done) / max(time.Since(p.start).Seconds(), 1e-9)
 	fmt.Fprintf(p.w, "\r[%s%s] %d/%d %s (%.0f/s)", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, p.total, p.what, rate)
 }
 
-func (p *progress) done() { fmt.Fprintln(p.w) }
+// Done ends the bar's line.
+func (p *Progress) Done() { fmt.Fprintln(p.w) }
 
 // changeWindow is how far back each poll looks again, by time, for changes
 // that committed out of id order.

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/graph"
@@ -18,6 +21,8 @@ const graphUsage = `Usage:
   rapport graph stats  [--data DIR | --db URL]        members, connections, degree distribution, index memory
   rapport graph query  [--data DIR | --db URL] degree|mutual|second|pymk|path A [B]
                                                       answer one question as JSON; A and B are handles
+  rapport graph generate --members N --connections M [--seed S] FILE
+                                                      write a power-law graph as an edge list, for trials
 `
 
 // runGraph runs the operator's graph commands.
@@ -27,6 +32,9 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return fmt.Errorf("graph: say import, stats or query")
 	}
 	cmd, rest := args[0], args[1:]
+	if cmd == "generate" {
+		return graphGenerate(rest, stdout, stderr)
+	}
 	cfg, fs, err := newFlagSet("graph "+cmd, stderr, getenv)
 	if err != nil {
 		return err
@@ -84,6 +92,54 @@ func graphImport(ctx context.Context, db *store.DB, path string, stdout, stderr 
 	if sum.Taken > 0 {
 		fmt.Fprintf(stdout, "skipped %d connections of handles u<id> that belong to members who signed up: an import never connects them\n", sum.Taken)
 	}
+	return nil
+}
+
+// graphGenerate writes a generated power-law graph (graph.Generate) as a
+// SNAP edge list, with at most 30,000 connections a member as on a site.
+func graphGenerate(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("graph generate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	members := fs.Int("members", 100_000, "members")
+	connections := fs.Int("connections", 5_000_000, "connections")
+	seed := fs.Uint64("seed", 1, "seed of the random generator: the same seed gives the same graph")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprint(stderr, graphUsage)
+		return fmt.Errorf("graph generate: name the file to write")
+	}
+	if *members < 2 || *connections < 1 {
+		return fmt.Errorf("graph generate: want at least 2 members and 1 connection")
+	}
+	f, err := os.Create(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	w := bufio.NewWriterSize(f, 1<<20)
+	fmt.Fprintf(w, "# power-law graph: %d members, %d connections, seed %d\n", *members, *connections, *seed)
+	bar := service.NewProgress(stderr, *connections, "connections")
+	n := 0
+	graph.Generate(*members, *connections, service.DefaultConfig().MaxConnections, *seed, func(a, b int64) {
+		w.WriteString(strconv.FormatInt(a, 10))
+		w.WriteByte('\t')
+		w.WriteString(strconv.FormatInt(b, 10))
+		w.WriteByte('\n')
+		if n++; n%1_000_000 == 0 {
+			bar.Show(n)
+		}
+	})
+	bar.Show(n)
+	bar.Done()
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d connections among %d members to %s\n", n, *members, fs.Arg(0))
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -409,5 +410,51 @@ func TestGraphCommands(t *testing.T) {
 				t.Fatalf("stats after a second import: %s", out)
 			}
 		})
+	}
+}
+
+// TestGraphGenerate writes a generated graph and imports it: the file is an
+// edge list the import reads back whole, the same for the same seed.
+func TestGraphGenerate(t *testing.T) {
+	dir := t.TempDir()
+	noEnv := func(string) string { return "" }
+	gen := func(name string, seed string) []byte {
+		t.Helper()
+		file := filepath.Join(dir, name)
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"graph", "generate", "--members", "300", "--connections", "2000", "--seed", seed, file}, &out, io.Discard, noEnv); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "wrote 2000 connections among 300 members") {
+			t.Fatalf("generate: %s", out.String())
+		}
+		body, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return body
+	}
+	first, again, other := gen("a.edges", "1"), gen("b.edges", "1"), gen("c.edges", "2")
+	if !bytes.Equal(first, again) || bytes.Equal(first, other) {
+		t.Fatal("the same seed must give the same file, and another seed another")
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"graph", "import", "--data", dir, filepath.Join(dir, "a.edges")}, &out, io.Discard, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The generator may draw a pair twice; the import counts it once.
+	var members, connections, duplicates int
+	m := regexp.MustCompile(`imported (\d+) members and (\d+) connections .* skipped (\d+) duplicates`).FindStringSubmatch(out.String())
+	if m != nil {
+		members, _ = strconv.Atoi(m[1])
+		connections, _ = strconv.Atoi(m[2])
+		duplicates, _ = strconv.Atoi(m[3])
+	}
+	if members != 300 || connections+duplicates != 2000 || connections < 1500 {
+		t.Fatalf("import of a generated graph: %v %s", err, out.String())
+	}
+	if err := run(context.Background(), []string{"graph", "generate", "--members", "1", filepath.Join(dir, "d.edges")}, io.Discard, io.Discard, noEnv); err == nil {
+		t.Fatal("a graph of one member was generated")
 	}
 }
