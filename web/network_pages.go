@@ -59,6 +59,9 @@ func (s *Server) handleNetworkPage(w http.ResponseWriter, r *http.Request) error
 	for _, c := range n.Connections {
 		shown = append(shown, c.Other.ID)
 	}
+	for _, sg := range n.Suggestions {
+		shown = append(shown, sg.Member.ID)
+	}
 	n.Relations = s.svc.Network.Relations(ctx, shown)
 	data := s.newPage(r, "My network")
 	data.Network = &n

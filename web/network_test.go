@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -418,6 +419,13 @@ func TestSuggestionsMutualsAndPath(t *testing.T) {
 	if r := site.api("GET", "/api/v1/me/connections", ada, nil); !strings.Contains(string(r.Body), `"handle":"bob","display_name":"Bob Example","headline":"","url":"`+site.URL+`/in/bob","degree":1,"mutual_count":0`) {
 		t.Fatalf("connection cards: %s", r.Body)
 	}
+	// So does the page, with the degree badge beside each name.
+	page := newBrowser(t, site)
+	wantRedirect(t, page.post("/login", url.Values{"email": {"ada@example.com"}, "password": {testPassword}}), "/")
+	r := page.get("/network")
+	wantStatus(t, r, 200)
+	wantBody(t, r, `Dave Example</strong></a> <span class="degree" title="2nd-degree connection">· 2nd</span>`,
+		`Bob Example</strong></a> <span class="degree" title="1st-degree connection">· 1st</span>`)
 	// Invited: no longer suggested; withdrawn: not for 3 weeks.
 	_, inv, _ := invite(t, site, ada, "dave")
 	if got := suggested(); got != "erin (1 mutual connection)" {
@@ -433,7 +441,7 @@ func TestSuggestionsMutualsAndPath(t *testing.T) {
 		t.Fatalf("suggestions after erin's block = %s", got)
 	}
 
-	r := site.api("GET", "/api/v1/members/dave/mutuals", ada, nil)
+	r = site.api("GET", "/api/v1/members/dave/mutuals", ada, nil)
 	if r.Status != 200 || !strings.Contains(string(r.Body), `"total":2`) || !strings.Contains(string(r.Body), `"handle":"bob"`) || !strings.Contains(string(r.Body), `"handle":"carol"`) {
 		t.Fatalf("mutuals: %d %s", r.Status, r.Body)
 	}
