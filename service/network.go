@@ -1,7 +1,9 @@
 package service
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -378,12 +380,21 @@ func (s *Network) Blocked(ctx context.Context) ([]*rapport.Member, error) {
 type Suggestion struct {
 	Member      *rapport.Member
 	MutualCount int
+	// Organizations and Schools the caller named too, in the caller's words.
+	Organizations, Schools []string
 }
 
-// Suggestions returns up to n members the caller may know, most mutual
-// connections first. It leaves out members connected already, invited
-// either way, withdrawn from in the last 3 weeks, refused with "I don't
-// know" either way, blocked either way, and accounts that are not active.
+// placeWeight is how many mutual connections a shared organization or
+// school counts as, in ranking suggestions: having worked or studied in the
+// same place is a good sign of knowing someone, but a few connections in
+// common are a better one.
+const placeWeight = 3
+
+// Suggestions returns up to n members the caller may know: those with the
+// most mutual connections and shared organizations and schools first (see
+// placeWeight). It leaves out members connected already, invited either
+// way, withdrawn from in the last 3 weeks, refused with "I don't know"
+// either way, blocked either way, and accounts that are not active.
 func (s *Network) Suggestions(ctx context.Context, n int) ([]Suggestion, error) {
 	c, err := member(ctx)
 	if err != nil {
@@ -393,20 +404,66 @@ func (s *Network) Suggestions(ctx context.Context, n int) ([]Suggestion, error) 
 	if err != nil {
 		return nil, err
 	}
-	// Ask the index for more than needed: some may turn out closed.
-	found := s.graph.Suggestions(c.MemberID, n+n/2+5, func(id int64) bool { return excluded[id] })
-	ids := make([]int64, len(found))
-	for i, f := range found {
-		ids[i] = f.MemberID
+	places, err := s.db.FindSharedPlaces(ctx, c.MemberID, 1000)
+	if err != nil {
+		return nil, err
+	}
+	// Ask the index for more than needed: some may turn out closed, and
+	// shared places may lift others above them.
+	found := s.graph.Suggestions(c.MemberID, 2*n+5, func(id int64) bool { return excluded[id] })
+	byID := make(map[int64]*Suggestion, len(found)+len(places))
+	var order []*Suggestion
+	add := func(id int64) *Suggestion {
+		sg := byID[id]
+		if sg == nil {
+			sg = &Suggestion{}
+			byID[id] = sg
+			order = append(order, sg)
+			sg.Member = &rapport.Member{ID: id}
+		}
+		return sg
+	}
+	for _, f := range found {
+		add(f.MemberID).MutualCount = f.Mutual
+	}
+	for _, p := range places {
+		if excluded[p.MemberID] || p.MemberID == c.MemberID || s.graph.Connected(c.MemberID, p.MemberID) {
+			continue
+		}
+		sg := byID[p.MemberID]
+		if sg == nil {
+			sg = add(p.MemberID)
+			sg.MutualCount = s.graph.MutualCount(c.MemberID, p.MemberID)
+		}
+		if p.School {
+			sg.Schools = append(sg.Schools, p.Name)
+		} else {
+			sg.Organizations = append(sg.Organizations, p.Name)
+		}
+	}
+	score := func(sg *Suggestion) int {
+		return sg.MutualCount + placeWeight*(len(sg.Organizations)+len(sg.Schools))
+	}
+	slices.SortStableFunc(order, func(a, b *Suggestion) int {
+		if c := cmp.Compare(score(b), score(a)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Member.ID, b.Member.ID)
+	})
+	order = order[:min(len(order), 2*n+5)]
+	ids := make([]int64, len(order))
+	for i, sg := range order {
+		ids[i] = sg.Member.ID
 	}
 	cards, err := s.db.FindMemberCards(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Suggestion, 0, n)
-	for _, f := range found {
-		if m := cards[f.MemberID]; m != nil && len(out) < n {
-			out = append(out, Suggestion{Member: m, MutualCount: f.Mutual})
+	for _, sg := range order {
+		if m := cards[sg.Member.ID]; m != nil && len(out) < n {
+			sg.Member = m
+			out = append(out, *sg)
 		}
 	}
 	return out, nil

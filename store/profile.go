@@ -56,9 +56,9 @@ func (db *DB) CreatePosition(ctx context.Context, p *rapport.Position, now time.
 			return err
 		}
 		return tx.QueryRowContext(ctx, `
-			INSERT INTO positions (member_id, title, organization_name, location, start_month, end_month, description, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			p.MemberID, strings.TrimSpace(p.Title), strings.TrimSpace(p.OrganizationName), strings.TrimSpace(p.Location),
+			INSERT INTO positions (member_id, title, organization_name, organization_key, location, start_month, end_month, description, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			p.MemberID, strings.TrimSpace(p.Title), strings.TrimSpace(p.OrganizationName), rapport.Fold(p.OrganizationName), strings.TrimSpace(p.Location),
 			p.Start.String(), endMonth(p), p.Description, micros(now)).Scan(&p.ID)
 	})
 }
@@ -68,9 +68,9 @@ func (db *DB) CreatePosition(ctx context.Context, p *rapport.Position, now time.
 func (db *DB) UpdatePosition(ctx context.Context, p *rapport.Position) error {
 	return db.write(ctx, "update position", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `
-			UPDATE positions SET title = $1, organization_name = $2, location = $3, start_month = $4, end_month = $5, description = $6
-			WHERE id = $7 AND member_id = $8`,
-			strings.TrimSpace(p.Title), strings.TrimSpace(p.OrganizationName), strings.TrimSpace(p.Location),
+			UPDATE positions SET title = $1, organization_name = $2, organization_key = $3, location = $4, start_month = $5, end_month = $6, description = $7
+			WHERE id = $8 AND member_id = $9`,
+			strings.TrimSpace(p.Title), strings.TrimSpace(p.OrganizationName), rapport.Fold(p.OrganizationName), strings.TrimSpace(p.Location),
 			p.Start.String(), endMonth(p), p.Description, p.ID, p.MemberID)
 		if err != nil {
 			return err
@@ -119,9 +119,9 @@ func (db *DB) CreateEducation(ctx context.Context, e *rapport.Education, now tim
 			return err
 		}
 		return tx.QueryRowContext(ctx, `
-			INSERT INTO education (member_id, school, degree, field, start_year, end_year, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			e.MemberID, strings.TrimSpace(e.School), strings.TrimSpace(e.Degree), strings.TrimSpace(e.Field),
+			INSERT INTO education (member_id, school, school_key, degree, field, start_year, end_year, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			e.MemberID, strings.TrimSpace(e.School), rapport.Fold(e.School), strings.TrimSpace(e.Degree), strings.TrimSpace(e.Field),
 			e.StartYear, e.EndYear, micros(now)).Scan(&e.ID)
 	})
 }
@@ -131,9 +131,9 @@ func (db *DB) CreateEducation(ctx context.Context, e *rapport.Education, now tim
 func (db *DB) UpdateEducation(ctx context.Context, e *rapport.Education) error {
 	return db.write(ctx, "update education", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `
-			UPDATE education SET school = $1, degree = $2, field = $3, start_year = $4, end_year = $5
-			WHERE id = $6 AND member_id = $7`,
-			strings.TrimSpace(e.School), strings.TrimSpace(e.Degree), strings.TrimSpace(e.Field),
+			UPDATE education SET school = $1, school_key = $2, degree = $3, field = $4, start_year = $5, end_year = $6
+			WHERE id = $7 AND member_id = $8`,
+			strings.TrimSpace(e.School), rapport.Fold(e.School), strings.TrimSpace(e.Degree), strings.TrimSpace(e.Field),
 			e.StartYear, e.EndYear, e.ID, e.MemberID)
 		if err != nil {
 			return err
@@ -196,4 +196,44 @@ func checkCount(ctx context.Context, tx *Tx, query string, memberID int64, max i
 		return rapport.FieldError(field, "A profile holds at most %d of these.", max)
 	}
 	return nil
+}
+
+// SharedPlace is an organization or a school that another member named too.
+type SharedPlace struct {
+	MemberID int64
+	Name     string // as the member asking named it
+	School   bool   // a school, not an organization
+}
+
+// FindSharedPlaces returns the members who named one of the organizations
+// of memberID's positions or one of their schools, at most limit rows.
+func (db *DB) FindSharedPlaces(ctx context.Context, memberID int64, limit int) ([]SharedPlace, error) {
+	var out []SharedPlace
+	err := db.read(ctx, "find shared places", func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `
+			SELECT DISTINCT o.member_id, p.organization_name, 0
+			FROM positions p JOIN positions o ON o.organization_key = p.organization_key AND o.member_id <> p.member_id
+			WHERE p.member_id = $1 AND p.organization_key <> ''
+			UNION
+			SELECT DISTINCT o.member_id, e.school, 1
+			FROM education e JOIN education o ON o.school_key = e.school_key AND o.member_id <> e.member_id
+			WHERE e.member_id = $1 AND e.school_key <> ''
+			ORDER BY 1, 2
+			LIMIT $2`, memberID, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var sp SharedPlace
+			var school int
+			if err := rows.Scan(&sp.MemberID, &sp.Name, &school); err != nil {
+				return err
+			}
+			sp.School = school == 1
+			out = append(out, sp)
+		}
+		return rows.Err()
+	})
+	return out, err
 }

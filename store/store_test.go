@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -208,6 +209,34 @@ func TestProfileEntries(t *testing.T) {
 			m, _ := db.FindMemberByID(ctx, ada.ID)
 			if len(m.Profile.Education) != 1 || m.Profile.Education[0].Field != "Mathematics" || m.Profile.Education[0].EndYear != 2012 {
 				t.Fatalf("education = %+v", m.Profile.Education)
+			}
+		})
+		t.Run("SharedPlaces", func(t *testing.T) {
+			// ada: Acme (ended) and Globex, Sorbonne. Names are compared folded.
+			cat := mustCreateMember(t, db, "cat")
+			for _, p := range []*rapport.Position{
+				{MemberID: bob.ID, Title: "Clerk", OrganizationName: "  GLOBEX ", Start: rapport.Month{Year: 2019, Month: 1}},
+				{MemberID: cat.ID, Title: "Clerk", OrganizationName: "Initech", Start: rapport.Month{Year: 2019, Month: 1}},
+			} {
+				if err := db.CreatePosition(ctx, p, t0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e := &rapport.Education{MemberID: cat.ID, School: "sorbonne"}
+			if err := db.CreateEducation(ctx, e, t0); err != nil {
+				t.Fatal(err)
+			}
+			got, err := db.FindSharedPlaces(ctx, ada.ID, 10)
+			want := []store.SharedPlace{{MemberID: bob.ID, Name: "Globex"}, {MemberID: cat.ID, Name: "Sorbonne", School: true}}
+			if err != nil || !slices.Equal(got, want) {
+				t.Fatalf("shared places = %+v, %v; want %+v", got, err, want)
+			}
+			e.School = "Collège de France"
+			if err := db.UpdateEducation(ctx, e); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := db.FindSharedPlaces(ctx, ada.ID, 10); len(got) != 1 {
+				t.Fatalf("shared places after cat's school changed = %+v", got)
 			}
 		})
 		t.Run("SkillsKeepOrder", func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rapportnet/rapport"
@@ -354,6 +355,26 @@ func mutualReason(n int) string {
 	return strconv.Itoa(n) + " mutual connections"
 }
 
+// suggestionReason says why a member is suggested: "14 mutual
+// connections · also at Acme".
+func suggestionReason(sg service.Suggestion) string {
+	var parts []string
+	if sg.MutualCount > 0 {
+		parts = append(parts, mutualReason(sg.MutualCount))
+	}
+	if len(sg.Organizations) > 0 {
+		parts = append(parts, "also at "+strings.Join(sg.Organizations, ", "))
+	}
+	if len(sg.Schools) > 0 {
+		parts = append(parts, "also studied at "+strings.Join(sg.Schools, ", "))
+	}
+	reason := strings.Join(parts, " · ")
+	if reason == "" {
+		return reason
+	}
+	return strings.ToUpper(reason[:1]) + reason[1:]
+}
+
 func (s *Server) handleAPISuggestions(w http.ResponseWriter, r *http.Request) error {
 	limit, err := queryInt(r.URL.Query().Get("limit"), "limit", 20, 1, 100)
 	if err != nil {
@@ -370,7 +391,7 @@ func (s *Server) handleAPISuggestions(w http.ResponseWriter, r *http.Request) er
 	cs := s.cardsFor(r, members...)
 	out := []suggestionResponse{}
 	for _, sg := range list {
-		out = append(out, suggestionResponse{Member: cs.card(sg.Member), MutualCount: sg.MutualCount, Reason: mutualReason(sg.MutualCount)})
+		out = append(out, suggestionResponse{Member: cs.card(sg.Member), MutualCount: sg.MutualCount, Reason: suggestionReason(sg)})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

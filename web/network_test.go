@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -622,5 +623,60 @@ func TestFollows(t *testing.T) {
 	site.api("DELETE", "/api/v1/me/connections/ada", bob, nil)
 	if got := handles(bob, "/api/v1/me/following"); got != "" {
 		t.Fatalf("bob still follows %q after removing the connection", got)
+	}
+}
+
+// TestSuggestionsFromSharedPlaces: members who named the same organization
+// or school are suggested too, with the reason, and rank with the mutual
+// connections (a shared place counts as three); the exclusions still hold.
+func TestSuggestionsFromSharedPlaces(t *testing.T) {
+	site := newTestSite(t)
+	tokens := map[string]string{}
+	for _, h := range []string{"ada", "bob", "carol", "dave", "erin", "fay", "gus", "hal"} {
+		tokens[h] = site.member(h)
+	}
+	position := func(h, org string) {
+		t.Helper()
+		r := site.api("POST", "/api/v1/me/positions", tokens[h], map[string]any{"title": "Engineer", "organization_name": org, "start": "2020-01"})
+		wantStatus(t, r, 201)
+	}
+	school := func(h, name string) {
+		t.Helper()
+		wantStatus(t, site.api("POST", "/api/v1/me/education", tokens[h], map[string]any{"school": name}), 201)
+	}
+	position("ada", "Acme Corp")
+	school("ada", "Université de Genève")
+	position("bob", "ACME  corp")          // a connection already: never suggested
+	position("carol", "acme corp")         // one mutual connection and Acme: 1 + 3
+	school("dave", "Universite de Geneve") // no mutual connection: 3
+	position("erin", "Acme Corp")          // blocked by ada: never suggested
+	position("gus", "Initech")             // nothing shared
+	connect(t, site, tokens["ada"], "ada", tokens["bob"], "bob")
+	connect(t, site, tokens["bob"], "bob", tokens["carol"], "carol")
+	for _, h := range []string{"fay", "hal"} { // two mutual connections: 2
+		connect(t, site, tokens["bob"], "bob", tokens[h], h)
+	}
+	connect(t, site, tokens["ada"], "ada", tokens["gus"], "gus")
+	connect(t, site, tokens["gus"], "gus", tokens["hal"], "hal")
+	wantStatus(t, site.api("POST", "/api/v1/me/blocks", tokens["ada"], map[string]string{"handle": "erin"}), 204)
+
+	r := site.api("GET", "/api/v1/me/suggestions", tokens["ada"], nil)
+	var list []struct {
+		Member struct{ Handle string }
+		Reason string
+	}
+	r.JSON(t, &list)
+	var got []string
+	for _, s := range list {
+		got = append(got, s.Member.Handle+": "+s.Reason)
+	}
+	want := []string{
+		"carol: 1 mutual connection · also at Acme Corp",
+		"dave: Also studied at Université de Genève",
+		"hal: 2 mutual connections",
+		"fay: 1 mutual connection",
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("suggestions =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

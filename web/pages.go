@@ -40,6 +40,7 @@ var templateFuncs = template.FuncMap{
 	"invite":  inviteLink,
 	"title":   func(s string) string { return strings.ToUpper(s[:1]) + s[1:] },
 	"mutuals": mutualReason,
+	"reason":  suggestionReason,
 	"howmet": func(v string) string {
 		for _, c := range howMetChoices {
 			if c.Value == v {
