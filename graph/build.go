@@ -2,27 +2,64 @@ package graph
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // Builder loads many connections at once, faster and in less memory than
 // Add: it keeps the pairs, then lays every member's list out once.
 type Builder struct {
-	ids   map[int64]uint32
-	ext   []int64
-	pairs []uint32 // a, b, a, b, ...
+	// Member ids come from the store's keys, so they are mostly small and
+	// dense: dense numbers them by position (number+1, 0 for none), which
+	// is several times faster than a map on a hundred million lookups.
+	// Ids too large for it go to sparse.
+	dense  []uint32
+	sparse map[int64]uint32
+	ext    []int64
+	// pairs holds a, b, a, b, ... in blocks of a fixed size: one growing
+	// slice would copy hundreds of megabytes again at each doubling.
+	pairs   [][]uint32
+	entries int // in all blocks
+}
+
+const pairBlock = 1 << 20 // entries a block of pairs
+
+func (b *Builder) push(x, y uint32) {
+	if len(b.pairs) == 0 || len(b.pairs[len(b.pairs)-1]) == pairBlock {
+		b.pairs = append(b.pairs, make([]uint32, 0, pairBlock))
+	}
+	last := &b.pairs[len(b.pairs)-1]
+	*last = append(*last, x, y)
+	b.entries += 2
 }
 
 // NewBuilder returns an empty builder.
-func NewBuilder() *Builder { return &Builder{ids: map[int64]uint32{}} }
+func NewBuilder() *Builder { return &Builder{sparse: map[int64]uint32{}} }
 
 func (b *Builder) node(id int64) uint32 {
-	if n, ok := b.ids[id]; ok {
+	if uint64(id) < uint64(len(b.dense)) {
+		if n := b.dense[id]; n != 0 {
+			return n - 1
+		}
+	}
+	if n, ok := b.sparse[id]; ok {
 		return n
 	}
 	n := uint32(len(b.ext))
-	b.ids[id] = n
 	b.ext = append(b.ext, id)
+	// dense grows to at most eight entries a member, so that a few huge ids
+	// cannot make it take more memory than the index itself.
+	if limit := int64(8*len(b.ext) + 1<<16); id >= 0 && id < limit {
+		if id >= int64(len(b.dense)) {
+			size := min(max(id+1, int64(2*len(b.dense))), limit)
+			b.dense = append(b.dense, make([]uint32, int(size)-len(b.dense))...)
+		}
+		b.dense[id] = n + 1
+	} else {
+		b.sparse[id] = n
+	}
 	return n
 }
 
@@ -35,40 +72,79 @@ func (b *Builder) Add(x, y int64) {
 	if x == y {
 		return
 	}
-	b.pairs = append(b.pairs, b.node(x), b.node(y))
+	b.push(b.node(x), b.node(y))
+}
+
+// AddList records the connections of x to each of ys.
+func (b *Builder) AddList(x int64, ys []int64) {
+	nx := b.node(x)
+	for _, y := range ys {
+		if y != x {
+			b.push(nx, b.node(y))
+		}
+	}
 }
 
 // Index makes the index. The builder must not be used afterwards.
 func (b *Builder) Index() *Index {
 	n := len(b.ext)
 	deg := make([]int, n)
-	for _, v := range b.pairs {
-		deg[v]++
+	for _, block := range b.pairs {
+		for _, v := range block {
+			deg[v]++
+		}
 	}
 	b.renumber(deg)
 	// One array holds every list, each with room for exactly its members,
 	// so nothing is wasted on growth.
-	arena := make([]uint32, len(b.pairs))
+	arena := make([]uint32, b.entries)
 	adj := make([][]uint32, n)
 	off := 0
 	for i, d := range deg {
 		adj[i] = arena[off : off : off+d]
 		off += d
 	}
-	for i := 0; i < len(b.pairs); i += 2 {
-		x, y := b.pairs[i], b.pairs[i+1]
-		adj[x] = append(adj[x], y)
-		adj[y] = append(adj[y], x)
+	for _, block := range b.pairs {
+		for i := 0; i < len(block); i += 2 {
+			x, y := block[i], block[i+1]
+			adj[x] = append(adj[x], y)
+			adj[y] = append(adj[y], x)
+		}
 	}
-	b.pairs = nil
-	edges := 0
-	for i := range adj {
-		slices.Sort(adj[i])
-		adj[i] = slices.Compact(adj[i])
-		adj[i] = adj[i][:len(adj[i]):len(adj[i])]
-		edges += len(adj[i])
+	b.pairs, b.dense, b.sparse = nil, nil, nil
+	ids := make(map[int64]uint32, n)
+	for i, id := range b.ext {
+		ids[id] = uint32(i)
 	}
-	return &Index{ids: b.ids, ext: b.ext, adj: adj, edges: edges / 2, scratch: make(chan *scratch, scratchKept)}
+	return &Index{ids: ids, ext: b.ext, adj: adj, edges: sortLists(adj) / 2, scratch: make(chan *scratch, scratchKept)}
+}
+
+// sortLists sorts every list and drops its duplicates, on every core, and
+// returns how many entries are left in all.
+func sortLists(adj [][]uint32) int {
+	const chunk = 1024 // lists a goroutine takes at a time
+	var next, total atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			entries := 0
+			for {
+				from := int(next.Add(chunk)) - chunk
+				if from >= len(adj) {
+					break
+				}
+				for i := from; i < min(from+chunk, len(adj)); i++ {
+					slices.Sort(adj[i])
+					adj[i] = slices.Compact(adj[i])
+					adj[i] = adj[i][:len(adj[i]):len(adj[i])]
+					entries += len(adj[i])
+				}
+			}
+			total.Add(int64(entries))
+		})
+	}
+	wg.Wait()
+	return int(total.Load())
 }
 
 // renumber gives the members with the most connections the lowest numbers.
@@ -90,11 +166,10 @@ func (b *Builder) renumber(deg []int) {
 		ext[n] = b.ext[old]
 		sorted[n] = deg[old]
 	}
-	for i, v := range b.pairs {
-		b.pairs[i] = newOf[v]
-	}
-	for n, id := range ext {
-		b.ids[id] = uint32(n)
+	for _, block := range b.pairs {
+		for i, v := range block {
+			block[i] = newOf[v]
+		}
 	}
 	b.ext = ext
 	copy(deg, sorted)

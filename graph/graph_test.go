@@ -271,3 +271,66 @@ func TestSuggestionsStopEarly(t *testing.T) {
 	}
 	t.Logf("%d of %d walks stopped early", stopped, queries)
 }
+
+// TestSuggestionsCountSaturates checks that a count of mutual connections
+// beyond what the tally holds stops at its largest value instead of
+// wrapping around to a small one (or to the mark of a connection).
+func TestSuggestionsCountSaturates(t *testing.T) {
+	const shared = mostPaths + 10
+	b := NewBuilder()
+	for x := int64(10); x < 10+shared; x++ {
+		b.Add(1, x) // a's connections
+		b.Add(2, x) // and each of them knows 2
+	}
+	b.Add(3, 10) // 3 shares one connection with 1
+	g := b.Index()
+	got := g.Suggestions(1, 2, nil)
+	want := []Suggestion{{MemberID: 2, Mutual: mostPaths}, {MemberID: 3, Mutual: 1}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Suggestions(1) = %v, want %v", got, want)
+	}
+}
+
+// TestBuilderMatchesAdd builds the same graph with the Builder, from pairs
+// and from lists, and with Index.Add one connection at a time, over ids
+// that the builder numbers in different ways: small and dense, negative,
+// and far too large for its dense table, some seen first as small ones
+// would be.
+func TestBuilderMatchesAdd(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(7, 7))
+	ids := []int64{0, 1, 2, 3, -1, -1 << 40, 1 << 40, 1<<62 + 5, 70_000, 500_000}
+	for i := range 300 {
+		ids = append(ids, int64(10+i))
+	}
+	var edges [][2]int64
+	for range 3000 {
+		edges = append(edges, [2]int64{ids[rnd.IntN(len(ids))], ids[rnd.IntN(len(ids))]})
+	}
+	want := New()
+	byPairs, byLists := NewBuilder(), NewBuilder()
+	lists := map[int64][]int64{}
+	for _, e := range edges {
+		want.Add(e[0], e[1])
+		byPairs.Add(e[0], e[1])
+		lists[e[0]] = append(lists[e[0]], e[1])
+	}
+	for x, ys := range lists {
+		byLists.AddList(x, ys)
+	}
+	for name, b := range map[string]*Builder{"pairs": byPairs, "lists": byLists} {
+		t.Run(name, func(t *testing.T) {
+			got := b.Index()
+			if gs, ws := got.Stats(), want.Stats(); gs.Connections != ws.Connections || gs.Members != ws.Members {
+				t.Fatalf("stats %+v, want %+v", gs, ws)
+			}
+			for _, id := range ids {
+				g, w := got.Connections(id), want.Connections(id)
+				slices.Sort(g)
+				slices.Sort(w)
+				if !slices.Equal(g, w) {
+					t.Fatalf("connections of %d = %v, want %v", id, g, w)
+				}
+			}
+		})
+	}
+}

@@ -24,14 +24,27 @@ func BuildGraph(ctx context.Context, db *store.DB, w io.Writer) (*graph.Index, e
 	if err != nil {
 		return nil, fmt.Errorf("build graph index: %w", err)
 	}
+	// The store reads and parses on one core while the builder takes the
+	// lists on the other.
 	b := graph.NewBuilder()
-	n := 0
-	err = db.ScanConnections(ctx, b.AddMember, func(x, y int64) {
-		b.Add(x, y)
-		if n++; n%progressEvery == 0 {
-			fmt.Fprintf(w, "graph index: %d connections read (%.0f/s)\n", n, float64(n)/time.Since(start).Seconds())
+	lists := make(chan idList, 1024)
+	built := make(chan struct{})
+	go func() {
+		defer close(built)
+		n := 0
+		for l := range lists {
+			b.AddList(l.member, l.others)
+			if n/progressEvery != (n+len(l.others))/progressEvery {
+				fmt.Fprintf(w, "graph index: %d connections read (%.0f/s)\n", n+len(l.others), float64(n+len(l.others))/time.Since(start).Seconds())
+			}
+			n += len(l.others)
 		}
+	}()
+	err = db.ScanConnections(ctx, b.AddMember, func(a int64, others []int64) {
+		lists <- idList{a, others}
 	})
+	close(lists)
+	<-built
 	if err != nil {
 		return nil, fmt.Errorf("build graph index: %w", err)
 	}
@@ -41,6 +54,11 @@ func BuildGraph(ctx context.Context, db *store.DB, w io.Writer) (*graph.Index, e
 	fmt.Fprintf(w, "graph index: %d members, %d connections, %.1f MiB, built in %s\n",
 		s.Members, s.Connections, float64(s.Bytes)/(1<<20), time.Since(start).Round(time.Millisecond))
 	return g, nil
+}
+
+type idList struct {
+	member int64
+	others []int64
 }
 
 // ImportSummary says what an edge-list import did.

@@ -49,6 +49,15 @@ func sqliteDSN(path string) string {
 		"&_txlock=immediate"
 }
 
+// joinIDs is the aggregate that joins the integers of a column, in a group,
+// with commas.
+func (d dialect) joinIDs(column string) string {
+	if d.name == "postgres" {
+		return "string_agg(" + column + "::text, ',')"
+	}
+	return "group_concat(" + column + ")"
+}
+
 // migration rewrites a migration written in the shared dialect for this
 // database. Two constructs differ: the auto-assigned key, and SQLite's
 // WITHOUT ROWID tables, which PostgreSQL does not need (its tables are heaps

@@ -29,15 +29,20 @@ func loadRealGraph(tb testing.TB, dsn string) (*store.DB, *graph.Index, []int64)
 	}
 	db := MustOpenStore(tb, dsn)
 	ctx := context.Background()
-	if _, err := service.ImportEdgeList(ctx, db, l, io.Discard); err != nil {
+	sum, err := service.ImportEdgeList(ctx, db, l, io.Discard)
+	if err != nil {
 		tb.Fatal(err)
 	}
 	g, err := service.BuildGraph(ctx, db, io.Discard)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	if s := g.Stats(); s.Connections != sum.Connections || s.Members != sum.Members {
+		tb.Fatalf("index built from the store has %d members and %d connections, the import made %d and %d",
+			s.Members, s.Connections, sum.Members, sum.Connections)
+	}
 	var ids []int64
-	db.ScanConnections(ctx, func(id int64) { ids = append(ids, id) }, func(a, b int64) {})
+	db.ScanConnections(ctx, func(id int64) { ids = append(ids, id) }, func(int64, []int64) {})
 	return db, g, ids
 }
 

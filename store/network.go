@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -348,10 +350,16 @@ func (db *DB) FindBlocks(ctx context.Context, a, b int64) (aBlockedB, bBlockedA 
 	return aBlockedB, bBlockedA, err
 }
 
-// ScanConnections calls fn with every connection once (the side whose member
-// id is the smaller), and every member, for building the graph index. It
-// reads in one transaction, so the index starts from one consistent state.
-func (db *DB) ScanConnections(ctx context.Context, member func(id int64), connection func(a, b int64)) error {
+// ScanConnections calls member with every active member, then connections
+// with each member and their connections of larger id (so every connection
+// comes once), for building the graph index. Each list is the callee's to
+// keep. It reads in one transaction, so the index starts from one
+// consistent state.
+//
+// The lists come whole, one row a member, as text: the database walks its
+// key and joins the ids far faster than fifty million rows could cross the
+// driver one by one.
+func (db *DB) ScanConnections(ctx context.Context, member func(id int64), connections func(a int64, others []int64)) error {
 	return db.read(ctx, "scan connections", func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id FROM members WHERE status = 'active'`)
 		if err != nil {
@@ -368,17 +376,27 @@ func (db *DB) ScanConnections(ctx context.Context, member func(id int64), connec
 		if err := rows.Close(); err != nil {
 			return err
 		}
-		rows, err = tx.QueryContext(ctx, `SELECT member_id, other_id FROM connections WHERE member_id < other_id`)
+		rows, err = tx.QueryContext(ctx, `SELECT member_id, `+db.dialect.joinIDs("other_id")+`
+			FROM connections WHERE other_id > member_id GROUP BY member_id`)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		var list []byte
 		for rows.Next() {
-			var a, b int64
-			if err := rows.Scan(&a, &b); err != nil {
+			var a int64
+			if err := rows.Scan(&a, &list); err != nil {
 				return err
 			}
-			connection(a, b)
+			others := make([]int64, 0, bytes.Count(list, []byte{','})+1)
+			for f := range bytes.SplitSeq(list, []byte{','}) {
+				id, err := strconv.ParseInt(string(f), 10, 64)
+				if err != nil {
+					return fmt.Errorf("connections of member %d: %w", a, err)
+				}
+				others = append(others, id)
+			}
+			connections(a, others)
 		}
 		return rows.Err()
 	})
