@@ -346,6 +346,11 @@ func (g *Index) Suggestions(a int64, n int, exclude func(id int64) bool) []Sugge
 	return top
 }
 
+// mostPaths is where the count of mutual connections of a suggestion stops
+// growing: far above the most connections a member may have (30,000 by
+// default), so counts are exact on any site that keeps that limit.
+const mostPaths = 1<<16 - 2
+
 // pruneMinWork is the walk, in steps, below which suggestions are counted
 // in full without trying to stop early: checking costs more than it saves.
 var pruneMinWork = 200_000
@@ -377,7 +382,7 @@ func (g *Index) suggestions(a int64, n int, exclude func(id int64) bool) ([]Sugg
 	// tally is all zeros between queries; one load and one store a step is
 	// the whole cost of the walk.
 	tally := sc.tally
-	const known = ^uint32(0) // a itself and its connections: not candidates
+	const known = ^uint16(0) // a itself and its connections: not candidates
 	tally[na] = known
 	for _, x := range g.adj[na] {
 		tally[x] = known
@@ -399,7 +404,7 @@ func (g *Index) suggestions(a int64, n int, exclude func(id int64) bool) ([]Sugg
 	for i, x := range lists {
 		for _, y := range g.adj[x] {
 			switch t := tally[y]; t {
-			case known:
+			case known, mostPaths:
 			case 0:
 				candidates = append(candidates, y)
 				tally[y] = 1
@@ -455,7 +460,7 @@ func (g *Index) finishEarly(sc *scratch, candidates, rest []uint32, left, n int,
 	if len(top) < n || top[n-1].Mutual <= r {
 		return nil, false
 	}
-	floor := uint32(top[n-1].Mutual - r)
+	floor := uint16(top[n-1].Mutual - r)
 	var contenders []uint32
 	for _, y := range candidates {
 		if tally[y] >= floor {
@@ -472,7 +477,7 @@ func (g *Index) finishEarly(sc *scratch, candidates, rest []uint32, left, n int,
 	rest = append(sc.rest[:0], rest...)
 	slices.Sort(rest)
 	for _, y := range contenders {
-		tally[y] += uint32(intersectCount(rest, g.adj[y], nil))
+		tally[y] = uint16(min(int(tally[y])+intersectCount(rest, g.adj[y], nil), mostPaths))
 	}
 	sc.rest = rest
 	top = g.rank(tally, contenders, n, exclude, false)
@@ -484,9 +489,9 @@ func (g *Index) finishEarly(sc *scratch, candidates, rest []uint32, left, n int,
 
 // rank returns the n best of candidates by their tally, leaving out those
 // exclude says; with clear, it sets their tally back to zero on the way.
-func (g *Index) rank(tally, candidates []uint32, n int, exclude func(id int64) bool, clear bool) []Suggestion {
+func (g *Index) rank(tally []uint16, candidates []uint32, n int, exclude func(id int64) bool, clear bool) []Suggestion {
 	top := make([]Suggestion, 0, n+1)
-	least := uint32(0) // the count to reach to enter top, once it is full
+	least := uint16(0) // the count to reach to enter top, once it is full
 	for _, y := range candidates {
 		t := tally[y]
 		if clear {
@@ -508,7 +513,7 @@ func (g *Index) rank(tally, candidates []uint32, n int, exclude func(id int64) b
 			top = top[:n]
 		}
 		if len(top) == n {
-			least = uint32(top[n-1].Mutual)
+			least = uint16(top[n-1].Mutual)
 		}
 	}
 	return top
