@@ -5,8 +5,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rapportnet/rapport"
@@ -353,31 +356,69 @@ func (db *DB) FindBlocks(ctx context.Context, a, b int64) (aBlockedB, bBlockedA 
 // ScanConnections calls member with every active member, then connections
 // with each member and their connections of larger id (so every connection
 // comes once), for building the graph index. Each list is the callee's to
-// keep. It reads in one transaction, so the index starts from one
-// consistent state.
+// keep. connections is called from several goroutines at once, but only
+// after every call of member has returned.
 //
 // The lists come whole, one row a member, as text: the database walks its
 // key and joins the ids far faster than fifty million rows could cross the
-// driver one by one.
+// driver one by one. Ranges of member ids are read at once, one
+// transaction each, so the ranges may see the store a moment apart: the
+// caller replays the changes logged since before the scan (graph_changes),
+// as service.BuildGraph does.
 func (db *DB) ScanConnections(ctx context.Context, member func(id int64), connections func(a int64, others []int64)) error {
-	return db.read(ctx, "scan connections", func(tx *Tx) error {
+	var last int64
+	err := db.read(ctx, "scan members", func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id FROM members WHERE status = 'active'`)
 		if err != nil {
 			return err
 		}
+		defer rows.Close()
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
-				rows.Close()
 				return err
 			}
 			member(id)
+			last = max(last, id)
 		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		rows, err = tx.QueryContext(ctx, `SELECT member_id, `+db.dialect.joinIDs("other_id")+`
-			FROM connections WHERE other_id > member_id GROUP BY member_id`)
+		return rows.Err()
+	})
+	if err != nil {
+		return err
+	}
+	// More ranges than readers, so that a reader that drew a sparse range
+	// takes another instead of waiting.
+	const ranges = 16
+	width := last/ranges + 1
+	var next atomic.Int64
+	errs := make(chan error, ranges)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), ranges) {
+		wg.Go(func() {
+			for {
+				from := (next.Add(1) - 1) * width
+				if from > last {
+					return
+				}
+				if err := db.scanConnectionRange(ctx, from, from+width, connections); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs // nil when there was none
+}
+
+// scanConnectionRange is ScanConnections for the members from id from up to
+// id to, excluded.
+func (db *DB) scanConnectionRange(ctx context.Context, from, to int64, connections func(a int64, others []int64)) error {
+	return db.read(ctx, "scan connections", func(tx *Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT member_id, `+db.dialect.joinIDs("other_id")+`
+			FROM connections WHERE member_id >= $1 AND member_id < $2 AND other_id > member_id
+			GROUP BY member_id`, from, to)
 		if err != nil {
 			return err
 		}
