@@ -183,11 +183,13 @@ func (g *Generator) degree(k *country, level int) string {
 func (g *Generator) positions(home *country, city string, fam *family, start rapport.Month) []rapport.Position {
 	r := g.rng
 	span := monthsBetween(start, g.today)
+	// One position for every few years of work, at most four.
 	n := 1 + min(3, r.IntN(1+span/40))
-	// Each position but the first starts at a month drawn within the span.
+	// Each position but the first starts at a month drawn within the span,
+	// which is 40 months or more when there are several.
 	starts := []int{0}
 	for range n - 1 {
-		starts = append(starts, 1+r.IntN(max(span, 1)))
+		starts = append(starts, 1+r.IntN(span))
 	}
 	slices.Sort(starts)
 	starts = slices.Compact(starts)
