@@ -1,6 +1,9 @@
 package graph
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync"
+)
 
 // Circle is one viewer's first- and second-degree networks, worked out once
 // so that many members can then be placed relative to that viewer quickly:
@@ -13,6 +16,10 @@ type Circle struct {
 	first  []uint64 // bit n: member number n is a first-degree connection
 	second []uint64 // bit n: member number n is second degree
 	size   int      // members in second
+
+	rankOnce sync.Once
+	ranked   []int64       // second degree, most mutual connections first
+	groups   []mutualGroup // runs of ranked with the same count
 }
 
 // Circle works out the viewer's circle: as costly as SecondDegreeSize.
@@ -76,4 +83,93 @@ func (c *Circle) Degree(b int64) Degree {
 		}
 	}
 	return OutOfNetwork
+}
+
+// SecondByMutual calls yield with the viewer's second-degree members in
+// groups that share as many connections with the viewer, the most first,
+// until yield returns false; the members of a group come in no set order.
+// The first call walks the viewer's second degree (as costly as
+// Suggestions counted in full); the groups are kept for the next calls.
+func (c *Circle) SecondByMutual(yield func(mutual int, members []int64) bool) {
+	c.rankOnce.Do(c.rank)
+	for i, g := range c.groups {
+		if !yield(g.mutual, c.ranked[g.from:c.groupEnd(i)]) {
+			return
+		}
+	}
+}
+
+// mutualGroup is a run of c.ranked that shares mutual connections.
+type mutualGroup struct {
+	mutual int
+	from   int
+}
+
+func (c *Circle) groupEnd(i int) int {
+	if i+1 < len(c.groups) {
+		return c.groups[i+1].from
+	}
+	return len(c.ranked)
+}
+
+// rank counts the paths to every second-degree member and sorts them by
+// that count, in time linear in the members (a counting sort).
+func (c *Circle) rank() {
+	if !c.known {
+		return
+	}
+	g := c.g
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	sc := g.getScratch()
+	defer g.putScratch(sc)
+	tally := sc.tally
+	const known = ^uint16(0)
+	nv := c.viewer
+	tally[nv] = known
+	for _, x := range g.adj[nv] {
+		tally[x] = known
+	}
+	candidates := sc.list[:0]
+	most := uint16(0)
+	for _, x := range g.adj[nv] {
+		for _, y := range g.adj[x] {
+			switch t := tally[y]; t {
+			case known, mostPaths:
+			case 0:
+				candidates = append(candidates, y)
+				tally[y] = 1
+				most = max(most, 1)
+			default:
+				tally[y] = t + 1
+				most = max(most, t+1)
+			}
+		}
+	}
+	// Counting sort, most paths first: start[k] is where the members with
+	// k paths begin.
+	start := make([]int, int(most)+2)
+	for _, y := range candidates {
+		start[int(most-tally[y])+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	c.ranked = make([]int64, len(candidates))
+	for k := 0; k < len(start)-1; k++ {
+		if start[k] < start[k+1] {
+			c.groups = append(c.groups, mutualGroup{mutual: int(most) - k, from: start[k]})
+		}
+	}
+	for _, y := range candidates {
+		k := int(most - tally[y])
+		c.ranked[start[k]] = g.ext[y]
+		start[k]++
+		tally[y] = 0
+	}
+	tally[nv] = 0
+	for _, x := range g.adj[nv] {
+		tally[x] = 0
+	}
+	sc.list = candidates[:0]
 }

@@ -32,3 +32,46 @@ func TestCircleAgreesWithDegree(t *testing.T) {
 		t.Fatalf("unknown viewer: %d", d)
 	}
 }
+
+// TestSecondByMutualAgreesWithNaive checks the ranked second degree against
+// the naive count of mutual connections, on a real graph.
+func TestSecondByMutualAgreesWithNaive(t *testing.T) {
+	edges := loadEdges(t, "ego-facebook.edges")
+	b := NewBuilder()
+	n := naive{}
+	for _, e := range edges {
+		b.Add(e[0], e[1])
+		n.add(e[0], e[1])
+	}
+	g := b.Index()
+	rnd := rand.New(rand.NewPCG(9, 10))
+	for i := 0; i < 20; i++ {
+		viewer := int64(rnd.IntN(4039) + 1)
+		want := n.second(viewer)
+		got := map[int64]int{}
+		last := int(^uint(0) >> 1)
+		g.Circle(viewer).SecondByMutual(func(mutual int, members []int64) bool {
+			if mutual >= last || len(members) == 0 {
+				t.Fatalf("viewer %d: group of %d after group of %d (%d members)", viewer, mutual, last, len(members))
+			}
+			last = mutual
+			for _, m := range members {
+				got[m] = mutual
+			}
+			return true
+		})
+		if len(got) != len(want) {
+			t.Fatalf("viewer %d: %d second-degree members, want %d", viewer, len(got), len(want))
+		}
+		for m, c := range want {
+			if got[m] != c {
+				t.Fatalf("viewer %d: member %d has %d mutual, want %d", viewer, m, got[m], c)
+			}
+		}
+	}
+	calls := 0
+	g.Circle(999999).SecondByMutual(func(int, []int64) bool { calls++; return true })
+	if calls != 0 {
+		t.Fatalf("unknown viewer has %d groups", calls)
+	}
+}
