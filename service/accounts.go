@@ -54,6 +54,7 @@ func (s *Accounts) SignUp(ctx context.Context, in SignUp) (*rapport.Member, erro
 	if err := s.db.CreateMember(ctx, m, hash, s.now()); err != nil {
 		return nil, err
 	}
+	s.reindex(ctx, m.ID)
 	s.log.Info("member signed up", "member", m.ID)
 	return m, nil
 }

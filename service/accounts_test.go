@@ -31,7 +31,7 @@ func MustOpenServices(tb testing.TB) (*service.Services, *store.DB) {
 		tb.Fatal(err)
 	}
 	sender, _ := mail.New("", "Rapport <no-reply@localhost>", filepath.Join(dir, "outbox"))
-	return service.New(db, nil, sender, service.DefaultConfig(), nil), db
+	return service.New(db, service.Indexes{}, sender, service.DefaultConfig(), nil), db
 }
 
 func signedIn(t *testing.T, svc *service.Services, handle string) context.Context {
@@ -169,9 +169,9 @@ func TestSQLGraphAnswersAlike(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := service.DefaultConfig()
-	withIndex := service.New(db, g, nil, cfg, nil)
+	withIndex := service.New(db, service.Indexes{Graph: g}, nil, cfg, nil)
 	cfg.SQLGraph = true
-	withSQL := service.New(db, g, nil, cfg, nil)
+	withSQL := service.New(db, service.Indexes{Graph: g}, nil, cfg, nil)
 	u1, err := db.FindMemberByHandle(context.Background(), "u1")
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -18,7 +19,7 @@ import (
 func BuildGraph(ctx context.Context, db *store.DB, w io.Writer) (*graph.Index, error) {
 	const progressEvery = 1_000_000
 	start := time.Now()
-	// Changes from here on are replayed by FollowGraph: the scan may or may
+	// Changes from here on are replayed by FollowChanges: the scan may or may
 	// not have seen them, and replaying one is harmless.
 	from, err := db.LastGraphChange(ctx)
 	if err != nil {
@@ -190,18 +191,51 @@ func (p *Progress) Done() { fmt.Fprintln(p.w) }
 // that committed out of id order.
 const changeWindow = 5 * time.Second
 
-// FollowGraph keeps the graph index in step with connections made and
-// removed by other processes sharing the database, until ctx is done. It
-// reads the store's change log every interval; each change is applied as
-// the connections table says the pair is now, so reading one twice, or out
-// of order, leaves the index right. A connection made through another
-// process shows here within about one interval.
-func (s *Services) FollowGraph(ctx context.Context, every time.Duration) {
-	g := s.Graph()
-	applied := map[int64]time.Time{} // change ids applied within the window
+// FollowChanges keeps the graph and search indexes in step with changes
+// made by other processes sharing the database, until ctx is done. It
+// reads the store's change logs every interval; each change is applied as
+// the store says things are now (the connections table for a pair, the
+// profile for a member), so reading one twice, or out of order, leaves the
+// index right. A change made through another process shows here within
+// about one interval.
+func (s *Services) FollowChanges(ctx context.Context, every time.Duration) {
+	db, g, ix, log := s.Network.db, s.Network.graph, s.Network.search, s.Network.log
+	type graphChange struct {
+		store.GraphChange
+		connected bool
+	}
+	graphFeed := &feed[graphChange]{
+		name: "graph",
+		find: func(ctx context.Context, after int64, since time.Time) ([]graphChange, error) {
+			changes, connected, err := db.FindGraphChanges(ctx, after, since)
+			out := make([]graphChange, len(changes))
+			for i := range changes {
+				out[i] = graphChange{changes[i], connected[i]}
+			}
+			return out, err
+		},
+		id: func(c graphChange) int64 { return c.ID },
+		apply: func(_ context.Context, c graphChange) error {
+			if c.connected {
+				g.Add(c.A, c.B)
+			} else {
+				g.Remove(c.A, c.B)
+			}
+			return nil
+		},
+		version: g.Version, setVersion: g.SetVersion, prune: db.DeleteGraphChanges,
+	}
+	searchFeed := &feed[store.ProfileChange]{
+		name: "search",
+		find: db.FindProfileChanges,
+		id:   func(c store.ProfileChange) int64 { return c.ID },
+		apply: func(ctx context.Context, c store.ProfileChange) error {
+			return indexMember(ctx, db, ix, c.MemberID)
+		},
+		version: ix.Version, setVersion: ix.SetVersion, prune: db.DeleteProfileChanges,
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
-	lastPrune := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -209,37 +243,61 @@ func (s *Services) FollowGraph(ctx context.Context, every time.Duration) {
 		case <-t.C:
 		}
 		now := time.Now()
-		changes, connected, err := s.Network.db.FindGraphChanges(ctx, g.Version(), now.Add(-changeWindow))
-		if err != nil {
-			if ctx.Err() == nil {
-				s.Network.log.Warn("follow graph changes", "err", err)
-			}
+		graphFeed.poll(ctx, now, log)
+		searchFeed.poll(ctx, now, log)
+	}
+}
+
+// feed is one change log of the store that an index follows.
+type feed[C any] struct {
+	name       string
+	find       func(ctx context.Context, afterID int64, since time.Time) ([]C, error)
+	id         func(C) int64
+	apply      func(context.Context, C) error
+	version    func() int64
+	setVersion func(int64)
+	prune      func(ctx context.Context, before time.Time) error
+
+	applied   map[int64]time.Time // change ids applied within the window
+	lastPrune time.Time
+}
+
+// poll applies the changes not applied yet, and forgets old ones now and
+// then.
+func (f *feed[C]) poll(ctx context.Context, now time.Time, log *slog.Logger) {
+	if f.applied == nil {
+		f.applied, f.lastPrune = map[int64]time.Time{}, now
+	}
+	changes, err := f.find(ctx, f.version(), now.Add(-changeWindow))
+	if err != nil {
+		if ctx.Err() == nil {
+			log.Warn("follow changes", "log", f.name, "err", err)
+		}
+		return
+	}
+	for _, c := range changes {
+		id := f.id(c)
+		if _, ok := f.applied[id]; ok {
 			continue
 		}
-		for i, c := range changes {
-			if _, ok := applied[c.ID]; ok {
-				continue
-			}
-			if connected[i] {
-				g.Add(c.A, c.B)
-			} else {
-				g.Remove(c.A, c.B)
-			}
-			applied[c.ID] = now
-			if c.ID > g.Version() {
-				g.SetVersion(c.ID)
-			}
+		if err := f.apply(ctx, c); err != nil {
+			log.Warn("apply change", "log", f.name, "change", id, "err", err)
+			return // tried again at the next poll
 		}
-		for id, at := range applied {
-			if now.Sub(at) > 2*changeWindow {
-				delete(applied, id)
-			}
+		f.applied[id] = now
+		if id > f.version() {
+			f.setVersion(id)
 		}
-		if now.Sub(lastPrune) > time.Hour {
-			lastPrune = now
-			if err := s.Network.db.DeleteGraphChanges(ctx, now.Add(-24*time.Hour)); err != nil {
-				s.Network.log.Warn("prune graph changes", "err", err)
-			}
+	}
+	for id, at := range f.applied {
+		if now.Sub(at) > 2*changeWindow {
+			delete(f.applied, id)
+		}
+	}
+	if now.Sub(f.lastPrune) > time.Hour {
+		f.lastPrune = now
+		if err := f.prune(ctx, now.Add(-24*time.Hour)); err != nil {
+			log.Warn("prune changes", "log", f.name, "err", err)
 		}
 	}
 }

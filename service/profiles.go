@@ -70,6 +70,7 @@ func (s *Profiles) UpdateProfile(ctx context.Context, upd rapport.ProfileUpdate)
 	if err := s.db.UpdateMember(ctx, c.MemberID, upd, s.now()); err != nil {
 		return nil, err
 	}
+	s.reindex(ctx, c.MemberID)
 	return s.db.FindMemberByID(ctx, c.MemberID)
 }
 
@@ -87,6 +88,7 @@ func (s *Profiles) AddPosition(ctx context.Context, p rapport.Position) (*rappor
 	if err := s.db.CreatePosition(ctx, &p, s.now()); err != nil {
 		return nil, err
 	}
+	s.reindex(ctx, c.MemberID)
 	return &p, nil
 }
 
@@ -104,6 +106,7 @@ func (s *Profiles) UpdatePosition(ctx context.Context, id int64, p rapport.Posit
 	if err := s.db.UpdatePosition(ctx, &p); err != nil {
 		return nil, err
 	}
+	s.reindex(ctx, c.MemberID)
 	return &p, nil
 }
 
@@ -114,7 +117,11 @@ func (s *Profiles) DeletePosition(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.db.DeletePosition(ctx, c.MemberID, id)
+	if err := s.db.DeletePosition(ctx, c.MemberID, id); err != nil {
+		return err
+	}
+	s.reindex(ctx, c.MemberID)
+	return nil
 }
 
 // AddEducation adds a school to the caller's profile.
@@ -131,6 +138,7 @@ func (s *Profiles) AddEducation(ctx context.Context, e rapport.Education) (*rapp
 	if err := s.db.CreateEducation(ctx, &e, s.now()); err != nil {
 		return nil, err
 	}
+	s.reindex(ctx, c.MemberID)
 	return &e, nil
 }
 
@@ -148,6 +156,7 @@ func (s *Profiles) UpdateEducation(ctx context.Context, id int64, e rapport.Educ
 	if err := s.db.UpdateEducation(ctx, &e); err != nil {
 		return nil, err
 	}
+	s.reindex(ctx, c.MemberID)
 	return &e, nil
 }
 
@@ -158,7 +167,11 @@ func (s *Profiles) DeleteEducation(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.db.DeleteEducation(ctx, c.MemberID, id)
+	if err := s.db.DeleteEducation(ctx, c.MemberID, id); err != nil {
+		return err
+	}
+	s.reindex(ctx, c.MemberID)
+	return nil
 }
 
 // SetSkills replaces the caller's skills, deduplicated case-insensitively.
@@ -175,6 +188,7 @@ func (s *Profiles) SetSkills(ctx context.Context, skills []string) ([]string, er
 	if err := s.db.ReplaceSkills(ctx, c.MemberID, skills); err != nil {
 		return nil, err
 	}
+	s.reindex(ctx, c.MemberID)
 	return skills, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/graph"
 	"github.com/rapportnet/rapport/mail"
+	"github.com/rapportnet/rapport/search"
 	"github.com/rapportnet/rapport/store"
 )
 
@@ -56,25 +57,36 @@ type Services struct {
 	Accounts *Accounts
 	Profiles *Profiles
 	Network  *Network
+	Search   *Search
 }
 
-// New wires the services over one store and the graph index built from it
-// (see BuildGraph); a nil index starts empty.
-func New(db *store.DB, g *graph.Index, sender mail.Sender, cfg Config, log *slog.Logger) *Services {
+// Indexes are the in-memory indexes kept beside the store, each built from
+// it at start (BuildGraph, BuildSearch). A nil one starts empty.
+type Indexes struct {
+	Graph  *graph.Index
+	Search *search.Index
+}
+
+// New wires the services over one store and the indexes built from it.
+func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Logger) *Services {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.MaxConcurrentHashes < 1 {
 		cfg.MaxConcurrentHashes = 1
 	}
-	if g == nil {
-		g = graph.New()
+	if ix.Graph == nil {
+		ix.Graph = graph.New()
 	}
-	base := base{db: db, graph: g, now: time.Now, log: log}
+	if ix.Search == nil {
+		ix.Search = search.New()
+	}
+	base := base{db: db, graph: ix.Graph, search: ix.Search, now: time.Now, log: log}
 	return &Services{
 		Accounts: &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
 		Profiles: &Profiles{base: base, sqlGraph: cfg.SQLGraph},
 		Network:  &Network{base: base, cfg: cfg},
+		Search:   &Search{base: base},
 	}
 }
 
@@ -86,14 +98,16 @@ func (s *Services) SetClock(now func() time.Time) {
 	s.Accounts.now = now
 	s.Profiles.now = now
 	s.Network.now = now
+	s.Search.now = now
 }
 
 // base is what every service has.
 type base struct {
-	db    *store.DB
-	graph *graph.Index // beside the store: updated after each committed change
-	now   func() time.Time
-	log   *slog.Logger
+	db     *store.DB
+	graph  *graph.Index  // beside the store: updated after each committed change
+	search *search.Index // the same
+	now    func() time.Time
+	log    *slog.Logger
 }
 
 // member returns the signed-in caller. Returns EUNAUTHORIZED for an

@@ -44,7 +44,7 @@ func (db *DB) CreateMember(ctx context.Context, m *rapport.Member, passwordHash 
 		}
 		m.Status, m.Profile.Visibility, m.CreatedAt = rapport.StatusActive, rapport.VisibilityPublic, fromMicros(micros(now))
 		m.Profile.ConnectionsVisibility = rapport.ConnectionsVisibleToConnections
-		return nil
+		return recordProfileChange(ctx, tx, m.ID, now)
 	})
 }
 
@@ -164,7 +164,7 @@ func (db *DB) UpdateMember(ctx context.Context, id int64, upd rapport.ProfileUpd
 	}
 	args = append(args, id)
 	query := fmt.Sprintf(`UPDATE members SET %s WHERE id = $%d`, strings.Join(sets, ", "), len(args))
-	return db.write(ctx, "update member", func(tx *Tx) error {
+	return db.writeProfile(ctx, "update member", id, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {
 			return err

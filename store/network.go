@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -552,19 +551,12 @@ func (db *DB) FindGraphChanges(ctx context.Context, afterID int64, since time.Ti
 
 // LastGraphChange returns the id of the newest change, or 0.
 func (db *DB) LastGraphChange(ctx context.Context) (int64, error) {
-	var id sql.NullInt64
-	err := db.read(ctx, "last graph change", func(tx *Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT MAX(id) FROM graph_changes`).Scan(&id)
-	})
-	return id.Int64, err
+	return db.lastChange(ctx, graphLog)
 }
 
 // DeleteGraphChanges forgets changes older than before.
 func (db *DB) DeleteGraphChanges(ctx context.Context, before time.Time) error {
-	return db.write(ctx, "delete graph changes", func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM graph_changes WHERE at < $1`, micros(before))
-		return err
-	})
+	return db.deleteChanges(ctx, graphLog, before)
 }
 
 // UpdateConnectionNote sets memberID's private note and tags on their

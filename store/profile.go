@@ -51,7 +51,7 @@ func endMonth(p *rapport.Position) any {
 // CreatePosition adds a position to p.MemberID's profile and sets p.ID.
 // Returns EINVALID when the member has the most positions a profile holds.
 func (db *DB) CreatePosition(ctx context.Context, p *rapport.Position, now time.Time) error {
-	return db.write(ctx, "create position", func(tx *Tx) error {
+	return db.writeProfile(ctx, "create position", p.MemberID, func(tx *Tx) error {
 		if err := checkCount(ctx, tx, `SELECT COUNT(*) FROM positions WHERE member_id = $1`, p.MemberID, rapport.MaxPositions, "positions"); err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func (db *DB) CreatePosition(ctx context.Context, p *rapport.Position, now time.
 // UpdatePosition replaces position p.ID of member p.MemberID.
 // Returns ENOTFOUND if that member has no such position.
 func (db *DB) UpdatePosition(ctx context.Context, p *rapport.Position) error {
-	return db.write(ctx, "update position", func(tx *Tx) error {
+	return db.writeProfile(ctx, "update position", p.MemberID, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `
 			UPDATE positions SET title = $1, organization_name = $2, organization_key = $3, location = $4, start_month = $5, end_month = $6, description = $7
 			WHERE id = $8 AND member_id = $9`,
@@ -82,7 +82,7 @@ func (db *DB) UpdatePosition(ctx context.Context, p *rapport.Position) error {
 // DeletePosition removes a member's position.
 // Returns ENOTFOUND if that member has no such position.
 func (db *DB) DeletePosition(ctx context.Context, memberID, id int64) error {
-	return db.write(ctx, "delete position", func(tx *Tx) error {
+	return db.writeProfile(ctx, "delete position", memberID, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM positions WHERE id = $1 AND member_id = $2`, id, memberID)
 		if err != nil {
 			return err
@@ -114,7 +114,7 @@ func findEducation(ctx context.Context, tx *Tx, memberID int64) ([]rapport.Educa
 // CreateEducation adds a school to e.MemberID's profile and sets e.ID.
 // Returns EINVALID when the member has the most entries a profile holds.
 func (db *DB) CreateEducation(ctx context.Context, e *rapport.Education, now time.Time) error {
-	return db.write(ctx, "create education", func(tx *Tx) error {
+	return db.writeProfile(ctx, "create education", e.MemberID, func(tx *Tx) error {
 		if err := checkCount(ctx, tx, `SELECT COUNT(*) FROM education WHERE member_id = $1`, e.MemberID, rapport.MaxEducation, "education"); err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func (db *DB) CreateEducation(ctx context.Context, e *rapport.Education, now tim
 // UpdateEducation replaces education entry e.ID of member e.MemberID.
 // Returns ENOTFOUND if that member has no such entry.
 func (db *DB) UpdateEducation(ctx context.Context, e *rapport.Education) error {
-	return db.write(ctx, "update education", func(tx *Tx) error {
+	return db.writeProfile(ctx, "update education", e.MemberID, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `
 			UPDATE education SET school = $1, school_key = $2, degree = $3, field = $4, start_year = $5, end_year = $6
 			WHERE id = $7 AND member_id = $8`,
@@ -145,7 +145,7 @@ func (db *DB) UpdateEducation(ctx context.Context, e *rapport.Education) error {
 // DeleteEducation removes a member's education entry.
 // Returns ENOTFOUND if that member has no such entry.
 func (db *DB) DeleteEducation(ctx context.Context, memberID, id int64) error {
-	return db.write(ctx, "delete education", func(tx *Tx) error {
+	return db.writeProfile(ctx, "delete education", memberID, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM education WHERE id = $1 AND member_id = $2`, id, memberID)
 		if err != nil {
 			return err
@@ -174,7 +174,7 @@ func findSkills(ctx context.Context, tx *Tx, memberID int64) ([]string, error) {
 // ReplaceSkills sets a member's skills, in order. The list must be
 // normalized already (rapport.NormalizeSkills).
 func (db *DB) ReplaceSkills(ctx context.Context, memberID int64, skills []string) error {
-	return db.write(ctx, "replace skills", func(tx *Tx) error {
+	return db.writeProfile(ctx, "replace skills", memberID, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM skills WHERE member_id = $1`, memberID); err != nil {
 			return err
 		}

@@ -98,6 +98,9 @@ var authzTable = map[string]expect{
 	"POST /api/v1/me/tokens":           api401(201),
 	"DELETE /api/v1/me/tokens/{id}":    apiOwned(204),
 	"GET /api/v1/members/{handle}":     open,
+	"GET /api/v1/search/members":       open,
+	"GET /api/v1/typeahead":            open,
+	"GET /api/v1/typeahead/schools":    api401(200),
 
 	"POST /api/v1/invitations":                 api401(201),
 	"GET /api/v1/invitations/received":         api401(200),
@@ -327,6 +330,9 @@ func (f fixture) path(pattern string) string {
 		id = f.spareSession
 	case strings.Contains(p, "/tokens/"):
 		id = f.pat
+	}
+	if strings.Contains(p, "/search/") || strings.Contains(p, "/typeahead") {
+		p += "?q=" + url.QueryEscape(f.handle)
 	}
 	return strings.NewReplacer("{id}", itoa(id), "{handle}", handle, "{token}", "rpr_unknown").Replace(p)
 }

@@ -67,6 +67,11 @@ func (s *Server) routeTable() []route {
 		// JSON API: other members.
 		{Method: "GET", Pattern: "/api/v1/members/{handle}", Access: Anyone, API: true, handle: s.handleAPIMember},
 
+		// JSON API: search.
+		{Method: "GET", Pattern: "/api/v1/search/members", Access: Anyone, API: true, handle: s.handleAPISearchMembers},
+		{Method: "GET", Pattern: "/api/v1/typeahead", Access: Anyone, API: true, handle: s.handleAPITypeahead},
+		{Method: "GET", Pattern: "/api/v1/typeahead/schools", Access: Member, API: true, handle: s.handleAPISchools},
+
 		// Pages.
 		{Method: "GET", Pattern: "/{$}", Access: Anyone, handle: s.handleHome},
 		{Method: "GET", Pattern: "/signup", Access: Anyone, handle: s.handleSignUpPage},

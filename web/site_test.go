@@ -67,7 +67,11 @@ func newTestSiteOn(t testing.TB, dsn, dir string) *testSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := service.New(db, g, sender, cfg, log)
+	ix, err := service.BuildSearch(ctx, db, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(db, service.Indexes{Graph: g, Search: ix}, sender, cfg, log)
 	srv, err := web.NewServer(svc, db, web.Config{BaseURL: base}, log)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +86,7 @@ func newTestSiteOn(t testing.TB, dsn, dir string) *testSite {
 	// Cleanups run last first: the follower stops before the store closes.
 	follow, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { svc.FollowGraph(follow, 20*time.Millisecond); close(done) }()
+	go func() { svc.FollowChanges(follow, 20*time.Millisecond); close(done) }()
 	t.Cleanup(func() { stop(); <-done })
 	return site
 }

@@ -235,15 +235,20 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 		ln.Close()
 		return err
 	}
-	svc := service.New(db, g, sender, svcCfg, log)
+	ix, err := service.BuildSearch(ctx, db, stdout)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	svc := service.New(db, service.Indexes{Graph: g, Search: ix}, sender, svcCfg, log)
 	srv, err := web.NewServer(svc, db, web.Config{BaseURL: svcCfg.BaseURL, SessionMax: svcCfg.SessionMax, TrustProxy: cfg.TrustProxy}, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	db.Errors = srv.StoreError
-	// Other processes sharing the database change connections too.
-	go svc.FollowGraph(ctx, 250*time.Millisecond)
+	// Other processes sharing the database change connections and profiles too.
+	go svc.FollowChanges(ctx, 250*time.Millisecond)
 
 	httpServer := &http.Server{
 		Handler:           srv,

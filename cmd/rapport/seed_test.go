@@ -153,7 +153,7 @@ func TestSeedEdgeList(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	svc := service.New(db, nil, nil, service.DefaultConfig(), nil)
+	svc := service.New(db, service.Indexes{}, nil, service.DefaultConfig(), nil)
 	token, sess, err := svc.Accounts.LogIn(ctx, service.LogIn{Email: seeded.email, Password: seeded.password})
 	if err != nil {
 		t.Fatalf("sign in as %s: %v", seeded.email, err)

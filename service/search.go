@@ -1,0 +1,480 @@
+package service
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/graph"
+	"github.com/rapportnet/rapport/search"
+	"github.com/rapportnet/rapport/store"
+)
+
+// Search finds members by what their profiles say, the searcher's own
+// network first. The text matching is the search index's; the order, and
+// who may be found by whom, are decided here.
+type Search struct {
+	base
+}
+
+// Sizes of search answers.
+const (
+	SearchPageSize   = 10   // results a page
+	TypeaheadSize    = 8    // suggestions a keystroke
+	SearchMaxResults = 1000 // how deep paging goes, as on the big networks
+	SearchMaxLen     = 200  // characters of search text, and of each filter
+)
+
+// Degree filters of a people search.
+const (
+	DegreeFirst  = "1"
+	DegreeSecond = "2"
+	DegreeThird  = "3+" // third degree and beyond
+)
+
+// MemberQuery is a people search as asked.
+type MemberQuery struct {
+	Text                string
+	Degree              string // "", DegreeFirst, DegreeSecond or DegreeThird
+	CurrentOrganization string
+	PastOrganization    string
+	School              string
+	Location            string
+	Cursor              string // from the page before; empty for the first
+}
+
+// Found is a member a search found, placed relative to the searcher.
+type Found struct {
+	Member   *rapport.Member
+	Relation rapport.Relation
+}
+
+// SearchPage is one page of a people search.
+type SearchPage struct {
+	Results []Found
+	Total   int    // members found in all, as far as paging goes
+	Next    string // the cursor of the next page; empty on the last
+}
+
+// Members runs a people search. Results come in this order: the caller's
+// connections, then second-degree members (more mutual connections first),
+// then third-degree members, then the rest; within each, members whose
+// name matches every word first, then by id. Closed accounts, members
+// either side of a block with the caller, the caller themselves, and (for
+// anonymous callers) profiles shown to signed-in members only are never
+// found and never counted. Returns EINVALID naming the field for text or a
+// filter over 200 characters, an unknown degree, a bad cursor, or a search
+// for nothing at all.
+func (s *Search) Members(ctx context.Context, q MemberQuery) (*SearchPage, error) {
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	skip, err := decodeCursor(q.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	c := rapport.CallerFromContext(ctx)
+	sq := search.Query{Text: q.Text, CurrentOrganization: q.CurrentOrganization, PastOrganization: q.PastOrganization,
+		School: q.School, Location: q.Location, SignedIn: !c.Anonymous()}
+	if sq.Empty() {
+		return nil, &rapport.Error{Code: rapport.EINVALID, Field: "q", Message: "Type a name, a title, a company or a skill, or choose a filter."}
+	}
+	m := s.search.Search(sq)
+	if err := s.exclude(ctx, c, m.All, m.Best); err != nil {
+		return nil, err
+	}
+	r := s.newRanking(c, m.All, m.Best, q.Degree)
+	page := &SearchPage{Total: min(r.total(), SearchMaxResults)}
+	found := r.page(skip, min(SearchPageSize, SearchMaxResults-skip))
+	if page.Results, err = s.cards(ctx, found); err != nil {
+		return nil, err
+	}
+	if next := skip + len(found); len(found) > 0 && next < page.Total {
+		page.Next = encodeCursor(next)
+	}
+	return page, nil
+}
+
+// Typeahead suggests members as a name is typed: every word of text begins
+// a word of their name. The same order and the same exclusions as Members;
+// text that holds no word suggests no one.
+func (s *Search) Typeahead(ctx context.Context, text string) ([]Found, error) {
+	if utf8.RuneCountInString(text) > SearchMaxLen {
+		return nil, &rapport.Error{Code: rapport.EINVALID, Field: "q", Message: fmt.Sprintf("Search text has at most %d characters.", SearchMaxLen)}
+	}
+	c := rapport.CallerFromContext(ctx)
+	all := s.search.Typeahead(text, !c.Anonymous())
+	if all.IsEmpty() {
+		return nil, nil
+	}
+	if err := s.exclude(ctx, c, all); err != nil {
+		return nil, err
+	}
+	r := s.newRanking(c, all, all, "")
+	return s.cards(ctx, r.page(0, TypeaheadSize))
+}
+
+// Schools suggests schools that members name, for the education form.
+func (s *Search) Schools(ctx context.Context, text string) ([]search.School, error) {
+	if utf8.RuneCountInString(text) > SearchMaxLen {
+		return nil, &rapport.Error{Code: rapport.EINVALID, Field: "q", Message: fmt.Sprintf("Search text has at most %d characters.", SearchMaxLen)}
+	}
+	return s.search.Schools(text, TypeaheadSize), nil
+}
+
+func (q MemberQuery) validate() error {
+	for _, f := range []struct{ name, value string }{
+		{"q", q.Text}, {"current_organization", q.CurrentOrganization}, {"past_organization", q.PastOrganization},
+		{"school", q.School}, {"location", q.Location},
+	} {
+		if utf8.RuneCountInString(f.value) > SearchMaxLen {
+			return &rapport.Error{Code: rapport.EINVALID, Field: f.name, Message: fmt.Sprintf("At most %d characters.", SearchMaxLen)}
+		}
+	}
+	switch q.Degree {
+	case "", DegreeFirst, DegreeSecond, DegreeThird:
+		return nil
+	}
+	return &rapport.Error{Code: rapport.EINVALID, Field: "degree", Message: "Degree is 1, 2 or 3+."}
+}
+
+// A cursor is the number of results already shown, so that pages follow
+// one another in one order; it is opaque to clients.
+func encodeCursor(skip int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o" + strconv.Itoa(skip)))
+}
+
+func decodeCursor(cursor string) (int, error) {
+	if cursor == "" {
+		return 0, nil
+	}
+	bad := &rapport.Error{Code: rapport.EINVALID, Field: "cursor", Message: "This cursor is not one of ours; start again from the first page."}
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil || len(b) < 2 || b[0] != 'o' {
+		return 0, bad
+	}
+	n, err := strconv.Atoi(string(b[1:]))
+	if err != nil || n < 0 || n >= SearchMaxResults {
+		return 0, bad
+	}
+	return n, nil
+}
+
+// exclude takes out of the matches the caller themselves and every member
+// either side of a block with them: a block hides each from the other,
+// and nothing counts them.
+func (s *Search) exclude(ctx context.Context, c rapport.Caller, sets ...*roaring.Bitmap) error {
+	if c.Anonymous() {
+		return nil
+	}
+	blocked, err := s.db.FindBlockIDs(ctx, c.MemberID)
+	if err != nil {
+		return err
+	}
+	for _, set := range sets {
+		set.Remove(uint32(c.MemberID))
+		for id := range blocked {
+			if id >= 0 && id <= search.MaxMemberID {
+				set.Remove(uint32(id))
+			}
+		}
+	}
+	return nil
+}
+
+// ranking orders the matches of one search by the searcher's network.
+type ranking struct {
+	g         *graph.Index
+	viewer    int64 // 0 for an anonymous searcher
+	all, best *roaring.Bitmap
+	circle    *graph.Circle
+	first     *roaring.Bitmap // the viewer's connections
+	degree    string
+}
+
+func (s *Search) newRanking(c rapport.Caller, all, best *roaring.Bitmap, degree string) *ranking {
+	r := &ranking{g: s.graph, all: all, best: best, degree: degree}
+	if c.Anonymous() {
+		return r
+	}
+	r.viewer = c.MemberID
+	r.circle = s.graph.Circle(c.MemberID)
+	r.first = roaring.New()
+	for _, id := range s.graph.Connections(c.MemberID) {
+		if id >= 0 && id <= search.MaxMemberID {
+			r.first.Add(uint32(id))
+		}
+	}
+	return r
+}
+
+// wants reports whether the degree filter lets band d through (3 stands
+// for third degree and beyond).
+func (r *ranking) wants(d int) bool {
+	switch r.degree {
+	case DegreeFirst:
+		return d == 1
+	case DegreeSecond:
+		return d == 2
+	case DegreeThird:
+		return d == 3
+	}
+	return true
+}
+
+// total counts the matches the degree filter lets through.
+func (r *ranking) total() int {
+	all := int(r.all.GetCardinality())
+	if r.degree == "" {
+		return all
+	}
+	if r.viewer == 0 {
+		return 0 // an anonymous searcher has no network to filter by
+	}
+	first := int(r.all.AndCardinality(r.first))
+	if r.degree == DegreeFirst {
+		return first
+	}
+	second := 0
+	r.circle.SecondByMutual(func(_ int, members []int64) bool {
+		for _, id := range members {
+			if r.all.Contains(uint32(id)) {
+				second++
+			}
+		}
+		return true
+	})
+	if r.degree == DegreeSecond {
+		return second
+	}
+	return all - first - second
+}
+
+// page returns up to limit results after the first skip, in order, with
+// where each stands from the searcher (the mutual count is filled in by
+// cards).
+func (r *ranking) page(skip, limit int) []Found {
+	var out []Found
+	// take passes members in order; it reports whether the page is full.
+	take := func(ids []int64, rel rapport.Relation) bool {
+		for _, id := range ids {
+			if len(out) == limit {
+				return true
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			out = append(out, Found{Member: &rapport.Member{ID: id}, Relation: rel})
+		}
+		return len(out) == limit
+	}
+	if limit <= 0 {
+		return nil
+	}
+	if r.viewer == 0 {
+		if r.degree == "" {
+			take(r.byName(r.all), rapport.Relation{})
+		}
+		return out
+	}
+	if r.wants(1) && take(r.byName(roaring.And(r.all, r.first)), rapport.Relation{Degree: 1}) {
+		return out
+	}
+	if r.wants(2) {
+		full := false
+		r.circle.SecondByMutual(func(mutual int, members []int64) bool {
+			var group []int64
+			for _, id := range members {
+				if r.all.Contains(uint32(id)) {
+					group = append(group, id)
+				}
+			}
+			if len(group) > 0 && skip >= len(group) {
+				skip -= len(group) // a whole group before the page: no need to order it
+				return true
+			}
+			full = take(r.orderByName(group), rapport.Relation{Degree: 2, MutualCount: mutual})
+			return !full
+		})
+		if full {
+			return out
+		}
+	}
+	if !r.wants(3) {
+		return out
+	}
+	// Third degree, then out of network: each member is placed through the
+	// circle, and the walk stops as soon as the page is full of third-degree
+	// members. Those out of network are kept, in order, for when it is not.
+	var outside []int64
+	need := skip + limit - len(out)
+	full := false
+	for _, id := range r.byName(roaring.AndNot(r.all, r.first)) {
+		switch r.circle.Degree(id) {
+		case graph.Third:
+			if full = take([]int64{id}, rapport.Relation{Degree: 3}); full {
+				return out
+			}
+		case graph.OutOfNetwork:
+			if len(outside) < need {
+				outside = append(outside, id)
+			}
+		}
+	}
+	take(outside, rapport.Relation{})
+	return out
+}
+
+// byName lists a set of members with those whose name matches first, each
+// part by id.
+func (r *ranking) byName(set *roaring.Bitmap) []int64 {
+	var out []int64
+	for _, part := range []*roaring.Bitmap{roaring.And(set, r.best), roaring.AndNot(set, r.best)} {
+		part.Iterate(func(x uint32) bool { out = append(out, int64(x)); return true })
+	}
+	return out
+}
+
+// orderByName orders a few members as byName does.
+func (r *ranking) orderByName(ids []int64) []int64 {
+	slices.SortFunc(ids, func(a, b int64) int {
+		ba, bb := r.best.Contains(uint32(a)), r.best.Contains(uint32(b))
+		switch {
+		case ba && !bb:
+			return -1
+		case bb && !ba:
+			return 1
+		}
+		return int(a - b)
+	})
+	return ids
+}
+
+// cards fills in the members found with what lists show of them and, for
+// the searcher's connections, the mutual count. A member closed since the
+// index last heard of them is left out.
+func (s *Search) cards(ctx context.Context, found []Found) ([]Found, error) {
+	if len(found) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(found))
+	for i, f := range found {
+		ids[i] = f.Member.ID
+	}
+	byID, err := s.db.FindMemberCards(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	viewer := rapport.CallerFromContext(ctx).MemberID
+	out := found[:0]
+	for _, f := range found {
+		m := byID[f.Member.ID]
+		if m == nil {
+			continue
+		}
+		f.Member = m
+		if f.Relation.Degree == 1 {
+			f.Relation.MutualCount = s.graph.MutualCount(viewer, m.ID)
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// docOf is what the search index keeps of a member.
+func docOf(m *rapport.Member) search.Doc {
+	d := search.Doc{MemberID: m.ID, Name: m.DisplayName, Headline: m.Profile.Headline, Location: m.Profile.Location,
+		Skills: m.Profile.Skills, MembersOnly: m.Profile.Visibility == rapport.VisibilityMembers}
+	for _, p := range m.Profile.Positions {
+		d.Positions = append(d.Positions, search.Position{Title: p.Title, Organization: p.OrganizationName, Current: p.End == nil})
+	}
+	for _, e := range m.Profile.Education {
+		d.Schools = append(d.Schools, e.School)
+	}
+	return d
+}
+
+// reindex puts a member's profile, as the store has it now, into the search
+// index, or takes the member out when the account is no longer active. It
+// runs after each committed change of a profile; an error is logged, and
+// the change log puts it right within a poll (FollowChanges).
+func (b *base) reindex(ctx context.Context, memberID int64) {
+	if err := indexMember(ctx, b.db, b.search, memberID); err != nil {
+		b.log.Warn("search index", "member", memberID, "err", err)
+	}
+}
+
+func indexMember(ctx context.Context, db *store.DB, ix *search.Index, memberID int64) error {
+	found := false
+	var err error
+	scanErr := db.ScanProfiles(ctx, memberID, memberID+1, func(m *rapport.Member) {
+		found = true
+		err = ix.Put(docOf(m))
+	})
+	if scanErr != nil {
+		return scanErr
+	}
+	if !found {
+		ix.Delete(memberID)
+	}
+	return err
+}
+
+// BuildSearch builds the search index from the store, printing a progress
+// line to w every 100,000 members and a summary at the end.
+func BuildSearch(ctx context.Context, db *store.DB, w io.Writer) (*search.Index, error) {
+	const chunk = 10_000 // member ids a read
+	start := time.Now()
+	// Changes from here on are replayed by FollowChanges: the scan may or
+	// may not have seen them, and replaying one is harmless.
+	from, err := db.LastProfileChange(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build search index: %w", err)
+	}
+	last, err := db.LastMemberID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("build search index: %w", err)
+	}
+	ix := search.New()
+	n := 0
+	var scanErr error
+	err = ix.Load(func(yield func(search.Doc) bool) {
+		for lo := int64(0); lo <= last && scanErr == nil; lo += chunk {
+			stop := false
+			scanErr = db.ScanProfiles(ctx, lo, lo+chunk, func(m *rapport.Member) {
+				if stop {
+					return
+				}
+				if !yield(docOf(m)) {
+					stop = true
+				}
+				if n++; n%100_000 == 0 {
+					fmt.Fprintf(w, "search index: %d members read (%.0f/s)\n", n, float64(n)/time.Since(start).Seconds())
+				}
+			})
+			if stop {
+				return
+			}
+		}
+	})
+	if err == nil {
+		err = scanErr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("build search index: %w", err)
+	}
+	ix.SetVersion(from)
+	st := ix.Stats()
+	fmt.Fprintf(w, "search index: %d members, %d terms, %.1f MiB, built in %s\n",
+		st.Members, st.Terms, float64(st.Bytes)/(1<<20), time.Since(start).Round(time.Millisecond))
+	return ix, nil
+}
