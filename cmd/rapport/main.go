@@ -40,6 +40,7 @@ Usage:
   rapport serve [flags]     start the web UI and JSON API
   rapport migrate [flags]   apply database migrations and exit
   rapport graph import|stats|query [flags] ...   load and inspect the graph of connections
+  rapport search reindex|query [flags] ...       build and try the search index
   rapport seed --members N [flags]               fill the site with demo members, for trials and benchmarks
   rapport admin set-email [flags] HANDLE EMAIL   give an imported member an email address
   rapport version           print the version
@@ -94,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return migrate(ctx, cfg, stdout)
 	case "graph":
 		return runGraph(ctx, rest, stdout, stderr, getenv)
+	case "search":
+		return runSearch(ctx, rest, stdout, stderr, getenv)
 	case "seed":
 		return runSeed(ctx, rest, stdout, stderr, getenv)
 	case "admin":

@@ -359,7 +359,11 @@ func TestGraphCommands(t *testing.T) {
 			cmd := func(args ...string) string {
 				t.Helper()
 				var out bytes.Buffer
-				args = append(append([]string{"graph", args[0]}, where...), args[1:]...)
+				group := "graph"
+				if args[0] == "search" {
+					group, args = "search", args[1:]
+				}
+				args = append(append([]string{group, args[0]}, where...), args[1:]...)
 				if err := run(context.Background(), args, &out, io.Discard, noEnv); err != nil {
 					t.Fatalf("%v: %v", args, err)
 				}
@@ -387,6 +391,22 @@ func TestGraphCommands(t *testing.T) {
 			}
 			if out := cmd("stats"); !strings.Contains(out, `"connections":8`) || !strings.Contains(out, `"members":8`) {
 				t.Fatalf("stats: %s", out)
+			}
+			// The search index sees the same members, and orders a search
+			// by the same graph: connections, second degree by mutual
+			// connections, third degree, the rest.
+			if out := cmd("search", "reindex"); !strings.Contains(out, `"members":8`) {
+				t.Fatalf("search reindex: %s", out)
+			}
+			want := `{"results":[{"handle":"u2","name":"u2","degree":1,"mutual":1},{"handle":"u3","name":"u3","degree":1,"mutual":1},` +
+				`{"handle":"u7","name":"u7","degree":2,"mutual":2},{"handle":"u4","name":"u4","degree":2,"mutual":1},` +
+				`{"handle":"u5","name":"u5","degree":3,"mutual":0},{"handle":"u8","name":"u8","degree":null,"mutual":0},` +
+				`{"handle":"u9","name":"u9","degree":null,"mutual":0}],"total":7}`
+			if out := cmd("search", "query", "--as", "u1", "u"); out != want {
+				t.Errorf("search query as u1:\n got %s\nwant %s", out, want)
+			}
+			if out := cmd("search", "query", "--as", "u1", "--degree", "2", "u"); !strings.Contains(out, `"total":2`) {
+				t.Errorf("search query --degree 2: %s", out)
 			}
 			// An operator gives an imported member an address, once.
 			admin := func(args ...string) error {
