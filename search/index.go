@@ -64,9 +64,9 @@ const MaxMemberID = 1<<32 - 1
 // one writer at a time.
 type Index struct {
 	mu       sync.RWMutex
-	terms    map[string]uint32 // field byte + word or key → term number
-	keys     []string          // term number → key
-	postings []*roaring.Bitmap // members of each term
+	terms    map[termKey]uint32 // field and word (or filter key) → term number
+	keys     []termKey          // term number → its key
+	postings []*roaring.Bitmap  // members of each term
 	// vocab is every word of the word fields, sorted, for words typed in
 	// part or with a typo. It is rebuilt once after a bulk load.
 	vocab   []string
@@ -80,6 +80,19 @@ type Index struct {
 	membersOnly *roaring.Bitmap
 	schools     map[string]*schoolName // by Key
 	version     int64
+	// prefixes holds the terms of the prefixes of each word of a name: the
+	// same first and last names come back again and again.
+	prefixes map[string][]uint32
+	// words remembers how text other than names splits into words during
+	// Load: titles, organizations, schools, skills and places repeat from
+	// member to member, and folding is most of the cost of a load.
+	words map[string][]string
+}
+
+// termKey is a term: a word or a filter's key, and where it was found.
+type termKey struct {
+	f    field
+	word string
 }
 
 type schoolName struct {
@@ -90,12 +103,13 @@ type schoolName struct {
 // New returns an empty index.
 func New() *Index {
 	return &Index{
-		terms:       map[string]uint32{},
+		terms:       map[termKey]uint32{},
 		inVocab:     map[string]bool{},
 		docs:        map[uint32][]uint32{},
 		all:         roaring.New(),
 		membersOnly: roaring.New(),
 		schools:     map[string]*schoolName{},
+		prefixes:    map[string][]uint32{},
 	}
 }
 
@@ -118,9 +132,9 @@ func (ix *Index) SetVersion(v int64) {
 func (ix *Index) Load(docs func(yield func(Doc) bool)) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	ix.bulk = true
+	ix.bulk, ix.words = true, map[string][]string{}
 	defer func() {
-		ix.bulk = false
+		ix.bulk, ix.words = false, nil
 		ix.vocab = ix.vocab[:0]
 		for w := range ix.inVocab {
 			ix.vocab = append(ix.vocab, w)
@@ -171,24 +185,25 @@ func (ix *Index) put(d Doc) error {
 	}
 	for _, w := range Words(d.Name) {
 		add(nameWord, w)
-		for _, p := range prefixes(w) {
-			add(namePrefix, p)
+		for _, t := range ix.prefixTerms(w) {
+			ix.postings[t].Add(m)
 		}
 	}
-	addWords := func(f field, text string) {
-		for _, w := range Words(text) {
+	// addWords adds the words of text, and returns its key.
+	addWords := func(f field, text string) string {
+		words := ix.wordsOf(text)
+		for _, w := range words {
 			add(f, w)
 		}
+		return strings.Join(words, " ")
 	}
 	addWords(titleWord, d.Headline)
-	addWords(placeWord, d.Location)
-	if k := Key(d.Location); k != "" {
+	if k := addWords(placeWord, d.Location); k != "" {
 		add(location, k)
 	}
 	for _, p := range d.Positions {
 		addWords(titleWord, p.Title)
-		addWords(placeWord, p.Organization)
-		if k := Key(p.Organization); k != "" {
+		if k := addWords(placeWord, p.Organization); k != "" {
 			if p.Current {
 				add(currentOrg, k)
 			} else {
@@ -197,8 +212,7 @@ func (ix *Index) put(d Doc) error {
 		}
 	}
 	for _, s := range d.Schools {
-		addWords(placeWord, s)
-		if k := Key(s); k != "" {
+		if k := addWords(placeWord, s); k != "" {
 			if ix.postings[ix.term(school, k)].Contains(m) {
 				continue // the same school twice on one profile counts once
 			}
@@ -232,17 +246,15 @@ func (ix *Index) remove(m uint32) {
 	for _, t := range kept {
 		ix.postings[t].Remove(m)
 		key := ix.keys[t]
-		switch field(key[0]) {
+		switch key.f {
 		case nameWord:
-			for _, p := range prefixes(key[1:]) {
-				if t, ok := ix.terms[string(namePrefix)+p]; ok {
-					ix.postings[t].Remove(m)
-				}
+			for _, t := range ix.prefixTerms(key.word) {
+				ix.postings[t].Remove(m)
 			}
 		case school:
-			if n := ix.schools[key[1:]]; n != nil {
+			if n := ix.schools[key.word]; n != nil {
 				if n.members--; n.members <= 0 {
-					delete(ix.schools, key[1:])
+					delete(ix.schools, key.word)
 				}
 			}
 		}
@@ -254,7 +266,7 @@ func (ix *Index) remove(m uint32) {
 
 // term returns the number of a term, making it when new.
 func (ix *Index) term(f field, word string) uint32 {
-	key := string(f) + word
+	key := termKey{f, word}
 	if t, ok := ix.terms[key]; ok {
 		return t
 	}
@@ -274,6 +286,33 @@ func (ix *Index) term(f field, word string) uint32 {
 	return t
 }
 
+// wordsOf is Words, remembered during a load.
+func (ix *Index) wordsOf(text string) []string {
+	if ix.words == nil {
+		return Words(text)
+	}
+	if w, ok := ix.words[text]; ok {
+		return w
+	}
+	w := Words(text)
+	ix.words[text] = w
+	return w
+}
+
+// prefixTerms returns the terms of the prefixes of a word of a name, making
+// them when new.
+func (ix *Index) prefixTerms(w string) []uint32 {
+	if ts, ok := ix.prefixes[w]; ok {
+		return ts
+	}
+	var ts []uint32
+	for _, p := range prefixes(w) {
+		ts = append(ts, ix.term(namePrefix, p))
+	}
+	ix.prefixes[w] = ts
+	return ts
+}
+
 // prefixes returns the prefixes of a word, itself included, by letters.
 func prefixes(w string) []string {
 	var out []string
@@ -288,7 +327,7 @@ func prefixes(w string) []string {
 // posting returns the members of a term, or nil when there are none. The
 // bitmap is the index's own: callers hold the read lock and do not change it.
 func (ix *Index) posting(f field, word string) *roaring.Bitmap {
-	if t, ok := ix.terms[string(f)+word]; ok {
+	if t, ok := ix.terms[termKey{f, word}]; ok {
 		return ix.postings[t]
 	}
 	return nil
@@ -308,7 +347,7 @@ func (ix *Index) Stats() Stats {
 	defer ix.mu.RUnlock()
 	s := Stats{Members: len(ix.docs), Terms: len(ix.postings), Words: len(ix.vocab)}
 	for k, t := range ix.terms {
-		s.Bytes += ix.postings[t].GetSizeInBytes() + uint64(len(k)) + 48 // the map entry and bitmap header
+		s.Bytes += ix.postings[t].GetSizeInBytes() + uint64(len(k.word)) + 64 // the map entry, key and bitmap header
 	}
 	for _, kept := range ix.docs {
 		s.Bytes += uint64(4*cap(kept)) + 48

@@ -3,6 +3,7 @@ package search
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/rapportnet/rapport"
 )
@@ -19,9 +20,24 @@ var letters = strings.NewReplacer(
 // folded (accents off, lower case, see rapport.Fold), with the letters
 // above spelled plainly, split at anything that is not a letter or a digit.
 func Words(text string) []string {
+	if isASCII(text) {
+		// Nothing to fold but case: most text, and many times faster.
+		return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+			return !('a' <= r && r <= 'z' || '0' <= r && r <= '9')
+		})
+	}
 	return strings.FieldsFunc(letters.Replace(rapport.Fold(text)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
 	})
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Key is the form in which a filter value (an organization, a school, a
