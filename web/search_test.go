@@ -297,3 +297,47 @@ func TestSearchSharedAcrossProcesses(t *testing.T) {
 	}
 	t.Logf("the other process found the edit after %s", time.Since(edited).Round(time.Millisecond))
 }
+
+// TestSearchSameOnBothDatabases builds one small network on SQLite and on
+// PostgreSQL through the same requests, and checks that searches answer
+// the same members in the same order, with the same badges and totals.
+func TestSearchSameOnBothDatabases(t *testing.T) {
+	build := func(site *testSite) string {
+		tokens := map[string]string{}
+		for _, h := range []string{"viewer", "amelie", "bruno", "chloe", "dara", "emile", "farah"} {
+			tokens[h] = quickMember(t, site, h)
+		}
+		for _, e := range [][2]string{{"viewer", "amelie"}, {"amelie", "bruno"}, {"amelie", "chloe"}, {"viewer", "dara"}, {"dara", "chloe"}, {"chloe", "emile"}} {
+			connect(t, site, tokens[e[0]], e[0], tokens[e[1]], e[1])
+		}
+		for h, p := range map[string][2]string{
+			"amelie": {"Amélie Durand", "Data Engineer"}, "bruno": {"Bruno Durand", "Nurse"}, "chloe": {"Chloé Dupont", "Engineer"},
+			"dara": {"Dara O'Neill", "Engineering Manager"}, "emile": {"Émile Durand", "Data engineer"}, "farah": {"Farah Durant", "Engineer"},
+		} {
+			rename(t, site, tokens[h], p[0], p[1])
+		}
+		var out strings.Builder
+		for _, params := range []string{"q=durand", "q=engineer", "q=eng", "q=durant", "q=engineer&degree=2", "q=d&degree=3%2B"} {
+			page := searchAs(t, site, tokens["viewer"], params)
+			fmt.Fprintf(&out, "%s: total %d:", params, page.Total)
+			for _, r := range page.Results {
+				degree := 0
+				if r.Degree != nil {
+					degree = *r.Degree
+				}
+				fmt.Fprintf(&out, " %s/%d/%d", r.Handle, degree, r.MutualCount)
+			}
+			out.WriteString("\n")
+		}
+		fmt.Fprintf(&out, "typeahead: %v\n", typeaheadAs(t, site, tokens["viewer"], "d"))
+		return out.String()
+	}
+	onSQLite := build(newTestSite(t))
+	onPostgres := build(newTestSiteOn(t, pgtest.URL(t), t.TempDir()))
+	if onSQLite != onPostgres {
+		t.Errorf("SQLite and PostgreSQL answer differently:\nSQLite:\n%s\nPostgreSQL:\n%s", onSQLite, onPostgres)
+	}
+	if !strings.Contains(onSQLite, "q=durand: total 3: amelie/1/0 bruno/2/1 emile/3/0") {
+		t.Errorf("unexpected answers:\n%s", onSQLite)
+	}
+}
