@@ -17,6 +17,9 @@ type Circle struct {
 	second []uint64 // bit n: member number n is second degree
 	size   int      // members in second
 
+	walkOnce sync.Once
+	mutual   []uint16 // by member number: paths from the viewer, for second degree
+	reached  []uint32 // the second degree, by member number
 	rankOnce sync.Once
 	ranked   []int64       // second degree, most mutual connections first
 	groups   []mutualGroup // runs of ranked with the same count
@@ -99,6 +102,24 @@ func (c *Circle) SecondByMutual(yield func(mutual int, members []int64) bool) {
 	}
 }
 
+// Mutual returns how many connections member b shares with the viewer when
+// b is second degree, and 0 otherwise. The first call of Mutual or
+// SecondByMutual walks the viewer's second degree; later calls cost a
+// lookup.
+func (c *Circle) Mutual(b int64) int {
+	c.walkOnce.Do(c.walk)
+	if c.mutual == nil {
+		return 0
+	}
+	c.g.mu.RLock()
+	nb, ok := c.g.node(b, false)
+	c.g.mu.RUnlock()
+	if !ok || int(nb) >= len(c.mutual) {
+		return 0
+	}
+	return int(c.mutual[nb])
+}
+
 // mutualGroup is a run of c.ranked that shares mutual connections.
 type mutualGroup struct {
 	mutual int
@@ -112,9 +133,9 @@ func (c *Circle) groupEnd(i int) int {
 	return len(c.ranked)
 }
 
-// rank counts the paths to every second-degree member and sorts them by
-// that count, in time linear in the members (a counting sort).
-func (c *Circle) rank() {
+// walk counts the paths to every second-degree member, keeping the counts
+// by member number and the members reached.
+func (c *Circle) walk() {
 	if !c.known {
 		return
 	}
@@ -130,46 +151,61 @@ func (c *Circle) rank() {
 	for _, x := range g.adj[nv] {
 		tally[x] = known
 	}
-	candidates := sc.list[:0]
-	most := uint16(0)
+	var reached []uint32
 	for _, x := range g.adj[nv] {
 		for _, y := range g.adj[x] {
 			switch t := tally[y]; t {
 			case known, mostPaths:
 			case 0:
-				candidates = append(candidates, y)
+				reached = append(reached, y)
 				tally[y] = 1
-				most = max(most, 1)
 			default:
 				tally[y] = t + 1
-				most = max(most, t+1)
 			}
 		}
 	}
-	// Counting sort, most paths first: start[k] is where the members with
-	// k paths begin.
-	start := make([]int, int(most)+2)
-	for _, y := range candidates {
-		start[int(most-tally[y])+1]++
-	}
-	for k := 1; k < len(start); k++ {
-		start[k] += start[k-1]
-	}
-	c.ranked = make([]int64, len(candidates))
-	for k := 0; k < len(start)-1; k++ {
-		if start[k] < start[k+1] {
-			c.groups = append(c.groups, mutualGroup{mutual: int(most) - k, from: start[k]})
-		}
-	}
-	for _, y := range candidates {
-		k := int(most - tally[y])
-		c.ranked[start[k]] = g.ext[y]
-		start[k]++
+	c.mutual = make([]uint16, len(g.ext))
+	for _, y := range reached {
+		c.mutual[y] = tally[y]
 		tally[y] = 0
 	}
 	tally[nv] = 0
 	for _, x := range g.adj[nv] {
 		tally[x] = 0
 	}
-	sc.list = candidates[:0]
+	c.reached = reached
+}
+
+// rank sorts the second degree by mutual connections, most first, in time
+// linear in the members (a counting sort).
+func (c *Circle) rank() {
+	c.walkOnce.Do(c.walk)
+	if len(c.reached) == 0 {
+		return
+	}
+	most := uint16(0)
+	for _, y := range c.reached {
+		most = max(most, c.mutual[y])
+	}
+	// start[k] is where the members with most-k paths begin.
+	start := make([]int, int(most)+2)
+	for _, y := range c.reached {
+		start[int(most-c.mutual[y])+1]++
+	}
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	c.ranked = make([]int64, len(c.reached))
+	for k := 0; k < len(start)-1; k++ {
+		if start[k] < start[k+1] {
+			c.groups = append(c.groups, mutualGroup{mutual: int(most) - k, from: start[k]})
+		}
+	}
+	c.g.mu.RLock()
+	defer c.g.mu.RUnlock()
+	for _, y := range c.reached {
+		k := int(most - c.mutual[y])
+		c.ranked[start[k]] = c.g.ext[y]
+		start[k]++
+	}
 }

@@ -75,3 +75,31 @@ func TestSecondByMutualAgreesWithNaive(t *testing.T) {
 		t.Fatalf("unknown viewer has %d groups", calls)
 	}
 }
+
+// TestCircleMutualAgreesWithNaive checks the mutual counts a circle looks
+// up against the naive count, for second-degree members and others.
+func TestCircleMutualAgreesWithNaive(t *testing.T) {
+	edges := loadEdges(t, "ego-facebook.edges")
+	b := NewBuilder()
+	n := naive{}
+	for _, e := range edges {
+		b.Add(e[0], e[1])
+		n.add(e[0], e[1])
+	}
+	g := b.Index()
+	rnd := rand.New(rand.NewPCG(11, 12))
+	for i := 0; i < 20; i++ {
+		viewer := int64(rnd.IntN(4039) + 1)
+		second := n.second(viewer)
+		c := g.Circle(viewer)
+		for j := 0; j < 300; j++ {
+			other := int64(rnd.IntN(4039) + 1)
+			if got, want := c.Mutual(other), second[other]; got != want {
+				t.Fatalf("mutual of %d from %d: %d, want %d", other, viewer, got, want)
+			}
+		}
+	}
+	if m := g.Circle(999999).Mutual(1); m != 0 {
+		t.Fatalf("unknown viewer: %d", m)
+	}
+}

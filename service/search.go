@@ -1,6 +1,7 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -289,7 +290,32 @@ func (r *ranking) page(skip, limit int) []Found {
 	if r.wants(1) && take(r.byName(roaring.And(r.all, r.first)), rapport.Relation{Degree: 1}) {
 		return out
 	}
-	if r.wants(2) {
+	if r.wants(2) && r.all.GetCardinality() < uint64(r.circle.SecondDegreeSize()) {
+		// Fewer matches than second-degree members: look each match up
+		// rather than walk the whole second degree in order.
+		type match struct {
+			id     int64
+			mutual int
+		}
+		var second []match
+		r.all.Iterate(func(x uint32) bool {
+			if m := r.circle.Mutual(int64(x)); m > 0 {
+				second = append(second, match{int64(x), m})
+			}
+			return true
+		})
+		slices.SortFunc(second, func(a, b match) int {
+			if a.mutual != b.mutual {
+				return b.mutual - a.mutual
+			}
+			return r.byNameOrder(a.id, b.id)
+		})
+		for _, m := range second {
+			if take([]int64{m.id}, rapport.Relation{Degree: 2, MutualCount: m.mutual}) {
+				return out
+			}
+		}
+	} else if r.wants(2) {
 		full := false
 		r.circle.SecondByMutual(func(mutual int, members []int64) bool {
 			var group []int64
@@ -346,17 +372,20 @@ func (r *ranking) byName(set *roaring.Bitmap) []int64 {
 
 // orderByName orders a few members as byName does.
 func (r *ranking) orderByName(ids []int64) []int64 {
-	slices.SortFunc(ids, func(a, b int64) int {
-		ba, bb := r.best.Contains(uint32(a)), r.best.Contains(uint32(b))
-		switch {
-		case ba && !bb:
-			return -1
-		case bb && !ba:
-			return 1
-		}
-		return int(a - b)
-	})
+	slices.SortFunc(ids, r.byNameOrder)
 	return ids
+}
+
+// byNameOrder compares two members as byName orders them.
+func (r *ranking) byNameOrder(a, b int64) int {
+	ba, bb := r.best.Contains(uint32(a)), r.best.Contains(uint32(b))
+	switch {
+	case ba && !bb:
+		return -1
+	case bb && !ba:
+		return 1
+	}
+	return cmp.Compare(a, b)
 }
 
 // cards fills in the members found with what lists show of them and, for

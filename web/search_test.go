@@ -119,6 +119,11 @@ func TestSearchRanksByNetwork(t *testing.T) {
 			t.Errorf("%s: %v (total %d), want %v", params, got.handles(), got.Total, want)
 		}
 	}
+	// Fewer matches than second-degree members: placed by looking each up.
+	if got := searchAs(t, site, tokens["myself"], "q=zoe+second1"); !slices.Equal(got.handles(), []string{"second1"}) ||
+		got.Results[0].Degree == nil || *got.Results[0].Degree != 2 || got.Results[0].MutualCount != 1 {
+		t.Errorf("one second-degree match: %+v", got)
+	}
 	if got := typeaheadAs(t, site, tokens["myself"], "ZOË s"); !slices.Equal(got, []string{"second2", "second1"}) {
 		t.Errorf("typeahead = %v", got)
 	}
