@@ -55,6 +55,33 @@ func (g *Index) Circle(viewer int64) *Circle {
 	return c
 }
 
+// CircleCounted is Circle with the mutual connections of every second-degree
+// member counted in the same walk, for a caller that will ask Mutual or
+// SecondByMutual: one walk instead of two.
+func (g *Index) CircleCounted(viewer int64) *Circle {
+	c := &Circle{g: g}
+	c.walkOnce.Do(func() {
+		g.mu.RLock()
+		defer g.mu.RUnlock()
+		nv, ok := g.node(viewer, false)
+		if !ok {
+			return
+		}
+		words := (len(g.ext) + 63) / 64
+		c.viewer, c.known = nv, true
+		c.first, c.second = make([]uint64, words), make([]uint64, words)
+		for _, x := range g.adj[nv] {
+			c.first[x/64] |= 1 << (x % 64)
+		}
+		c.count()
+		for _, y := range c.reached {
+			c.second[y/64] |= 1 << (y % 64)
+		}
+		c.size = len(c.reached)
+	})
+	return c
+}
+
 // SecondDegreeSize returns how many members are second degree.
 func (c *Circle) SecondDegreeSize() int { return c.size }
 
@@ -139,9 +166,14 @@ func (c *Circle) walk() {
 	if !c.known {
 		return
 	}
+	c.g.mu.RLock()
+	defer c.g.mu.RUnlock()
+	c.count()
+}
+
+// count is walk for a caller that holds the read lock.
+func (c *Circle) count() {
 	g := c.g
-	g.mu.RLock()
-	defer g.mu.RUnlock()
 	sc := g.getScratch()
 	defer g.putScratch(sc)
 	tally := sc.tally

@@ -103,3 +103,32 @@ func TestCircleMutualAgreesWithNaive(t *testing.T) {
 		t.Fatalf("unknown viewer: %d", m)
 	}
 }
+
+// TestCircleCountedAgreesWithCircle checks that the circle counted in one
+// walk places members as the plain one does, and counts as Mutual does.
+func TestCircleCountedAgreesWithCircle(t *testing.T) {
+	edges := loadEdges(t, "ego-facebook.edges")
+	b := NewBuilder()
+	for _, e := range edges {
+		b.Add(e[0], e[1])
+	}
+	g := b.Index()
+	rnd := rand.New(rand.NewPCG(13, 14))
+	for i := 0; i < 20; i++ {
+		viewer := int64(rnd.IntN(4039) + 1)
+		plain, counted := g.Circle(viewer), g.CircleCounted(viewer)
+		if plain.SecondDegreeSize() != counted.SecondDegreeSize() {
+			t.Fatalf("second-degree size of %d: %d, counted %d", viewer, plain.SecondDegreeSize(), counted.SecondDegreeSize())
+		}
+		for j := 0; j < 300; j++ {
+			other := int64(rnd.IntN(4039) + 1)
+			if plain.Degree(other) != counted.Degree(other) || plain.Mutual(other) != counted.Mutual(other) {
+				t.Fatalf("%d from %d: degree %d/%d, mutual %d/%d", other, viewer,
+					plain.Degree(other), counted.Degree(other), plain.Mutual(other), counted.Mutual(other))
+			}
+		}
+	}
+	if d := g.CircleCounted(999999).Degree(1); d != OutOfNetwork {
+		t.Fatalf("unknown viewer: %d", d)
+	}
+}

@@ -196,7 +196,7 @@ type ranking struct {
 	g         *graph.Index
 	viewer    int64 // 0 for an anonymous searcher
 	all, best *roaring.Bitmap
-	circle    *graph.Circle
+	circle    *graph.Circle // made when first needed: see network
 	first     *roaring.Bitmap // the viewer's connections
 	degree    string
 }
@@ -207,7 +207,6 @@ func (s *Search) newRanking(c rapport.Caller, all, best *roaring.Bitmap, degree 
 		return r
 	}
 	r.viewer = c.MemberID
-	r.circle = s.graph.Circle(c.MemberID)
 	r.first = roaring.New()
 	for _, id := range s.graph.Connections(c.MemberID) {
 		if id >= 0 && id <= search.MaxMemberID {
@@ -215,6 +214,16 @@ func (s *Search) newRanking(c rapport.Caller, all, best *roaring.Bitmap, degree 
 		}
 	}
 	return r
+}
+
+// network returns the searcher's circle with the mutual counts of their
+// second degree, worked out in one walk the first time a page or a total
+// needs more than the searcher's connections.
+func (r *ranking) network() *graph.Circle {
+	if r.circle == nil {
+		r.circle = r.g.CircleCounted(r.viewer)
+	}
+	return r.circle
 }
 
 // wants reports whether the degree filter lets band d through (3 stands
@@ -245,7 +254,7 @@ func (r *ranking) total() int {
 		return first
 	}
 	second := 0
-	r.circle.SecondByMutual(func(_ int, members []int64) bool {
+	r.network().SecondByMutual(func(_ int, members []int64) bool {
 		for _, id := range members {
 			if r.all.Contains(uint32(id)) {
 				second++
@@ -290,7 +299,7 @@ func (r *ranking) page(skip, limit int) []Found {
 	if r.wants(1) && take(r.byName(roaring.And(r.all, r.first)), rapport.Relation{Degree: 1}) {
 		return out
 	}
-	if r.wants(2) && r.all.GetCardinality() < uint64(r.circle.SecondDegreeSize()) {
+	if r.wants(2) && r.all.GetCardinality() < uint64(r.network().SecondDegreeSize()) {
 		// Fewer matches than second-degree members: look each match up
 		// rather than walk the whole second degree in order.
 		type match struct {
@@ -299,7 +308,7 @@ func (r *ranking) page(skip, limit int) []Found {
 		}
 		var second []match
 		r.all.Iterate(func(x uint32) bool {
-			if m := r.circle.Mutual(int64(x)); m > 0 {
+			if m := r.network().Mutual(int64(x)); m > 0 {
 				second = append(second, match{int64(x), m})
 			}
 			return true
@@ -317,7 +326,7 @@ func (r *ranking) page(skip, limit int) []Found {
 		}
 	} else if r.wants(2) {
 		full := false
-		r.circle.SecondByMutual(func(mutual int, members []int64) bool {
+		r.network().SecondByMutual(func(mutual int, members []int64) bool {
 			var group []int64
 			for _, id := range members {
 				if r.all.Contains(uint32(id)) {
@@ -345,7 +354,7 @@ func (r *ranking) page(skip, limit int) []Found {
 	need := skip + limit - len(out)
 	full := false
 	for _, id := range r.byName(roaring.AndNot(r.all, r.first)) {
-		switch r.circle.Degree(id) {
+		switch r.network().Degree(id) {
 		case graph.Third:
 			if full = take([]int64{id}, rapport.Relation{Degree: 3}); full {
 				return out

@@ -135,6 +135,7 @@ var authzTable = map[string]expect{
 	"GET /password/reset/{token}":               open,
 	"POST /password/reset/{token}":              {404, 404, 404},
 	"GET /in/{handle}":                          open,
+	"GET /search":                               open,
 	"GET /me":                                   page(303),
 	"GET /me/edit":                              page(200),
 	"POST /me/profile":                          page(303),
@@ -331,7 +332,7 @@ func (f fixture) path(pattern string) string {
 	case strings.Contains(p, "/tokens/"):
 		id = f.pat
 	}
-	if strings.Contains(p, "/search/") || strings.Contains(p, "/typeahead") {
+	if strings.Contains(p, "/search/") || strings.Contains(p, "/typeahead") || p == "/search" {
 		p += "?q=" + url.QueryEscape(f.handle)
 	}
 	return strings.NewReplacer("{id}", itoa(id), "{handle}", handle, "{token}", "rpr_unknown").Replace(p)

@@ -22,7 +22,7 @@ var templateFS embed.FS
 // missing or does not parse.
 var pageNames = []string{
 	"home", "signup", "login", "forgot", "reset", "profile", "profile_locked",
-	"edit", "position_edit", "education_edit", "settings", "error", "network", "invite",
+	"edit", "position_edit", "education_edit", "settings", "error", "network", "invite", "search",
 }
 
 // pages holds the parsed templates, one set per page: the layout and the page.
@@ -87,6 +87,7 @@ type pageData struct {
 	Sender    *rapport.Member // the caller, on the invite form
 	Relation  rapport.Relation
 	Network   *networkPage
+	Search    *searchPage
 	HowMet    []struct{ Value, Label string }
 	Own       bool
 	Position  *rapport.Position

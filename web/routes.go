@@ -84,6 +84,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/password/reset/{token}", Access: Anyone, handle: s.handleResetPage},
 		{Method: "POST", Pattern: "/password/reset/{token}", Access: Anyone, handle: s.handleReset},
 		{Method: "GET", Pattern: "/in/{handle}", Access: Anyone, handle: s.handleProfilePage},
+		{Method: "GET", Pattern: "/search", Access: Anyone, handle: s.handleSearchPage},
 		{Method: "GET", Pattern: "/me", Access: Member, handle: s.handleMyProfile},
 		{Method: "GET", Pattern: "/me/edit", Access: Member, handle: s.handleEditPage},
 		{Method: "POST", Pattern: "/me/profile", Access: Member, handle: s.handleProfileSave},
