@@ -68,6 +68,31 @@ func TestSearchPageFirstVisit(t *testing.T) {
 	}
 }
 
+// TestSearchBoxOnEveryPage checks that the header of each page holds the
+// search box, a plain GET form to /search that works without the script,
+// and loads the script that suggests members from a file the policy allows.
+func TestSearchBoxOnEveryPage(t *testing.T) {
+	site := newTestSite(t)
+	site.signUp("ada")
+	for _, c := range []struct {
+		path string
+		b    *browser
+	}{{"/", newBrowser(t, site)}, {"/login", newBrowser(t, site)}, {"/search", newBrowser(t, site)}, {"/network", logInBrowser(t, site, "ada")}} {
+		r := c.b.get(c.path)
+		wantStatus(t, r, 200)
+		wantBody(t, r, `<form class="site-search" role="search" method="get" action="/search">`,
+			`<input id="site-search" name="q"`, `<ul id="site-search-list" role="listbox"`,
+			`<div id="site-search-status" class="visually-hidden" role="status" aria-live="polite">`,
+			`<script src="/static/search.js" defer></script>`)
+	}
+	r := newBrowser(t, site).get("/static/search.js")
+	wantStatus(t, r, 200)
+	if ct := r.Header.Get("Content-Type"); !strings.Contains(ct, "javascript") {
+		t.Errorf("the script is served as %q", ct)
+	}
+	wantBody(t, r, "/api/v1/typeahead?q=", "AbortController", "aria-activedescendant")
+}
+
 // TestSearchPageResults builds a small network: ada knows grace, grace
 // knows graham, and gray knows no one. Ada's search shows them in that
 // order, with badges, mutual connections and links to their profiles.
