@@ -299,9 +299,11 @@ func (r *ranking) page(skip, limit int) []Found {
 	if r.wants(1) && take(r.byName(roaring.And(r.all, r.first)), rapport.Relation{Degree: 1}) {
 		return out
 	}
-	if r.wants(2) && r.all.GetCardinality() < uint64(r.network().SecondDegreeSize()) {
-		// Fewer matches than second-degree members: look each match up
-		// rather than walk the whole second degree in order.
+	if r.wants(2) && 4*r.all.GetCardinality() < uint64(r.network().SecondDegreeSize()) {
+		// Few matches next to the second degree: look each match up rather
+		// than sort the whole second degree by mutual connections. (With
+		// many, the walk in order finds a page of them in the first groups
+		// and stops; a lookup costs about four times a step of the sort.)
 		type match struct {
 			id     int64
 			mutual int

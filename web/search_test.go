@@ -87,6 +87,12 @@ func TestSearchRanksByNetwork(t *testing.T) {
 		{"second1", "hub1"}, {"third", "second1"}, {"far", "bridge"}} {
 		connect(t, site, tokens[e[0]], e[0], tokens[e[1]], e[1])
 	}
+	// Four more second-degree members, found by no search here, so that a
+	// search with one match looks its match up instead of walking them all.
+	for i := range 4 {
+		h := fmt.Sprintf("extra%d", i)
+		connect(t, site, quickMember(t, site, h), h, tokens["hub1"], "hub1")
+	}
 	// Everyone who should be found is called Zoë; the hubs are not.
 	for _, h := range []string{"far", "third", "second1", "second2", "first"} {
 		rename(t, site, tokens[h], "Zoë "+strings.ToUpper(h[:1])+h[1:], "Engineer")
