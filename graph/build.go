@@ -116,7 +116,8 @@ func (b *Builder) Index() *Index {
 	for i, id := range b.ext {
 		ids[id] = uint32(i)
 	}
-	return &Index{ids: ids, ext: b.ext, adj: adj, edges: sortLists(adj) / 2, scratch: make(chan *scratch, scratchKept)}
+	return &Index{ids: ids, ext: b.ext, adj: adj, edges: sortLists(adj) / 2, changed: make([]uint64, n),
+		scratch: make(chan *scratch, scratchKept)}
 }
 
 // sortLists sorts every list and drops its duplicates, on every core, and

@@ -10,12 +10,14 @@ import (
 // the decoration of a page of search results, say. It is a snapshot: a
 // connection made after it was taken does not show in it.
 type Circle struct {
-	g      *Index
-	viewer uint32
-	known  bool
-	first  []uint64 // bit n: member number n is a first-degree connection
-	second []uint64 // bit n: member number n is second degree
-	size   int      // members in second
+	g        *Index
+	viewer   uint32
+	known    bool
+	first    []uint64 // bit n: member number n is a first-degree connection
+	second   []uint64 // bit n: member number n is second degree
+	size     int      // members in second
+	taken    uint64   // the index's count of changes when the circle was taken
+	viewerID int64
 
 	walkOnce sync.Once
 	mutual   []uint16 // by member number: paths from the viewer, for second degree
@@ -29,7 +31,7 @@ type Circle struct {
 func (g *Index) Circle(viewer int64) *Circle {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
-	c := &Circle{g: g}
+	c := &Circle{g: g, taken: g.changes, viewerID: viewer}
 	nv, ok := g.node(viewer, false)
 	if !ok {
 		return c
@@ -59,10 +61,11 @@ func (g *Index) Circle(viewer int64) *Circle {
 // member counted in the same walk, for a caller that will ask Mutual or
 // SecondByMutual: one walk instead of two.
 func (g *Index) CircleCounted(viewer int64) *Circle {
-	c := &Circle{g: g}
+	c := &Circle{g: g, viewerID: viewer}
 	c.walkOnce.Do(func() {
 		g.mu.RLock()
 		defer g.mu.RUnlock()
+		c.taken = g.changes
 		nv, ok := g.node(viewer, false)
 		if !ok {
 			return
@@ -80,6 +83,20 @@ func (g *Index) CircleCounted(viewer int64) *Circle {
 		c.size = len(c.reached)
 	})
 	return c
+}
+
+// Current reports whether the viewer's own connections are as they were
+// when the circle was taken. (Changes further out, between the viewer's
+// connections and theirs, do not make a circle out of date by this test:
+// a caller that keeps circles keeps them for seconds only.)
+func (c *Circle) Current() bool {
+	c.g.mu.RLock()
+	defer c.g.mu.RUnlock()
+	if !c.known {
+		_, ok := c.g.node(c.viewerID, false)
+		return !ok
+	}
+	return c.g.changed[c.viewer] <= c.taken
 }
 
 // SecondDegreeSize returns how many members are second degree.

@@ -132,3 +132,37 @@ func TestCircleCountedAgreesWithCircle(t *testing.T) {
 		t.Fatalf("unknown viewer: %d", d)
 	}
 }
+
+// TestCircleCurrent checks that a circle goes out of date when the viewer's
+// own connections change, and not when others' do.
+func TestCircleCurrent(t *testing.T) {
+	g := New()
+	g.Add(1, 2)
+	g.Add(2, 3)
+	for name, circle := range map[string]func(int64) *Circle{"plain": g.Circle, "counted": g.CircleCounted} {
+		t.Run(name, func(t *testing.T) {
+			c := circle(1)
+			g.Add(3, 4) // further out: still current
+			if !c.Current() {
+				t.Fatal("a change further out made the circle out of date")
+			}
+			g.Add(1, 5)
+			if c.Current() {
+				t.Fatal("the viewer's new connection left the circle current")
+			}
+			c = circle(1)
+			g.Remove(5, 1)
+			if c.Current() {
+				t.Fatal("the viewer's removed connection left the circle current")
+			}
+			unknown := circle(int64(90 + len(name)))
+			if !unknown.Current() {
+				t.Fatal("a circle of an unknown member is out of date at once")
+			}
+			g.Add(int64(90+len(name)), 2)
+			if unknown.Current() {
+				t.Fatal("a member who joined the graph left their empty circle current")
+			}
+		})
+	}
+}

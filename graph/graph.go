@@ -34,6 +34,11 @@ type Index struct {
 	adj     [][]uint32       // sorted connections of each index number
 	edges   int              // connections, each counted once
 	version int64            // the last change of the store's log applied
+	// changes counts the changes made to the index since it was built, and
+	// changed holds, for each member, the count when their connections
+	// last changed: a circle taken before then is out of date.
+	changes uint64
+	changed []uint64
 
 	scratch chan *scratch // kept for reuse; see getScratch
 }
@@ -55,6 +60,7 @@ func (g *Index) node(id int64, add bool) (uint32, bool) {
 	g.ids[id] = n
 	g.ext = append(g.ext, id)
 	g.adj = append(g.adj, nil)
+	g.changed = append(g.changed, 0)
 	return n, true
 }
 
@@ -91,6 +97,7 @@ func (g *Index) Add(a, b int64) bool {
 	if added {
 		g.adj[nb], _ = insert(g.adj[nb], na)
 		g.edges++
+		g.touch(na, nb)
 	}
 	return added
 }
@@ -109,8 +116,18 @@ func (g *Index) Remove(a, b int64) bool {
 	if removed {
 		g.adj[nb], _ = remove(g.adj[nb], na)
 		g.edges--
+		g.touch(na, nb)
 	}
 	return removed
+}
+
+// touch notes that the connections of members changed. Callers hold the
+// write lock.
+func (g *Index) touch(members ...uint32) {
+	g.changes++
+	for _, n := range members {
+		g.changed[n] = g.changes
+	}
 }
 
 // Version returns the id of the last change of the store's change log that

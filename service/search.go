@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -24,6 +25,57 @@ import (
 // who may be found by whom, are decided here.
 type Search struct {
 	base
+	circles *circleCache
+}
+
+// circleCache keeps searchers' circles for a few seconds, so that the
+// keystrokes of one typeahead and the pages of one search share one walk
+// of the second degree, as the big networks keep a viewer's second degree
+// at hand. A circle is dropped as soon as the searcher's own connections
+// change (graph.Circle.Current); a change further out shows once it is
+// older than circleTTL.
+type circleCache struct {
+	g       *graph.Index
+	mu      sync.Mutex
+	entries map[int64]cachedCircle
+}
+
+type cachedCircle struct {
+	circle *graph.Circle
+	at     time.Time
+}
+
+const (
+	circleTTL   = 10 * time.Second
+	circlesKept = 32 // about 4 MB each on a site of a million members
+)
+
+func newCircleCache(g *graph.Index) *circleCache {
+	return &circleCache{g: g, entries: map[int64]cachedCircle{}}
+}
+
+// get returns the viewer's circle, with mutual counts, kept or new.
+func (cc *circleCache) get(viewer int64, now time.Time) *graph.Circle {
+	cc.mu.Lock()
+	e, ok := cc.entries[viewer]
+	cc.mu.Unlock()
+	if ok && now.Sub(e.at) < circleTTL && e.circle.Current() {
+		return e.circle
+	}
+	c := cc.g.CircleCounted(viewer)
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if _, ok := cc.entries[viewer]; !ok && len(cc.entries) >= circlesKept {
+		var oldest int64
+		for id, e := range cc.entries {
+			if oldest == 0 || e.at.Before(cc.entries[oldest].at) {
+				oldest = id
+			}
+		}
+		delete(cc.entries, oldest)
+	}
+	cc.entries[viewer] = cachedCircle{c, now}
+	return c
 }
 
 // Sizes of search answers.
@@ -193,20 +245,21 @@ func (s *Search) exclude(ctx context.Context, c rapport.Caller, sets ...*roaring
 
 // ranking orders the matches of one search by the searcher's network.
 type ranking struct {
-	g         *graph.Index
 	viewer    int64 // 0 for an anonymous searcher
 	all, best *roaring.Bitmap
-	circle    *graph.Circle // made when first needed: see network
+	circle    *graph.Circle // taken when first needed: see network
+	circleOf  func() *graph.Circle
 	first     *roaring.Bitmap // the viewer's connections
 	degree    string
 }
 
 func (s *Search) newRanking(c rapport.Caller, all, best *roaring.Bitmap, degree string) *ranking {
-	r := &ranking{g: s.graph, all: all, best: best, degree: degree}
+	r := &ranking{all: all, best: best, degree: degree}
 	if c.Anonymous() {
 		return r
 	}
 	r.viewer = c.MemberID
+	r.circleOf = func() *graph.Circle { return s.circles.get(c.MemberID, s.now()) }
 	r.first = roaring.New()
 	for _, id := range s.graph.Connections(c.MemberID) {
 		if id >= 0 && id <= search.MaxMemberID {
@@ -217,11 +270,11 @@ func (s *Search) newRanking(c rapport.Caller, all, best *roaring.Bitmap, degree 
 }
 
 // network returns the searcher's circle with the mutual counts of their
-// second degree, worked out in one walk the first time a page or a total
-// needs more than the searcher's connections.
+// second degree, taken (or found in the cache) the first time a page or a
+// total needs more than the searcher's connections.
 func (r *ranking) network() *graph.Circle {
 	if r.circle == nil {
-		r.circle = r.g.CircleCounted(r.viewer)
+		r.circle = r.circleOf()
 	}
 	return r.circle
 }

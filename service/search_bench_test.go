@@ -155,6 +155,39 @@ func BenchmarkSearchTypeahead(b *testing.B) {
 	}
 }
 
+// BenchmarkSearchKeystrokes types the first three letters of a real first
+// name one keystroke at a time, each a typeahead request, as a random
+// member with connections: what a member does in the search box. The
+// keystrokes of one member share the circle the service keeps for a few
+// seconds; each op is one keystroke.
+func BenchmarkSearchKeystrokes(b *testing.B) {
+	site := benchSiteOrSkip(b)
+	rnd := rand.New(rand.NewPCG(8, 9))
+	type op struct {
+		viewer int64
+		text   string
+	}
+	var ops []op
+	for len(ops) < 3000 {
+		name := []rune(search.Words(site.members[rnd.IntN(len(site.members))].DisplayName)[0])
+		viewer := site.viewers[rnd.IntN(len(site.viewers))]
+		for letters := 1; letters <= min(3, len(name)); letters++ {
+			ops = append(ops, op{viewer, string(name[:letters])})
+		}
+	}
+	run := func(i int) {
+		o := ops[i%len(ops)]
+		if _, err := site.svc.Search.Typeahead(asMember(o.viewer), o.text); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		run(i)
+	}
+	percentiles(b, len(ops), run)
+}
+
 // BenchmarkSearchMembers runs full people searches with a filter: a word of
 // a member's position title, at their current organization or in their
 // location, as a random member with connections.

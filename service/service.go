@@ -86,7 +86,7 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 		Accounts: &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
 		Profiles: &Profiles{base: base, sqlGraph: cfg.SQLGraph},
 		Network:  &Network{base: base, cfg: cfg},
-		Search:   &Search{base: base},
+		Search:   &Search{base: base, circles: newCircleCache(ix.Graph)},
 	}
 }
 

@@ -133,6 +133,13 @@ func TestSearchRanksByNetwork(t *testing.T) {
 	if got := typeaheadAs(t, site, tokens["myself"], "ZOË s"); !slices.Equal(got, []string{"second2", "second1"}) {
 		t.Errorf("typeahead = %v", got)
 	}
+	// A new connection of the searcher's shows in the next search at once,
+	// and so does the second degree it brings, though the searcher's circle
+	// is kept between searches for a few seconds.
+	connect(t, site, tokens["myself"], "myself", tokens["bridge"], "bridge")
+	if got := searchAs(t, site, tokens["myself"], "q=zoe&degree=2"); !slices.Equal(got.handles(), []string{"second2", "second1", "far"}) {
+		t.Errorf("after connecting with bridge, second degree = %v", got.handles())
+	}
 	// Anonymous searchers have no network: the name order alone, no badges.
 	anon := searchAs(t, site, "", "q=zoe")
 	if len(anon.Results) != 5 || anon.Results[0].Degree != nil {
