@@ -11,13 +11,8 @@ import (
 // Builder loads many connections at once, faster and in less memory than
 // Add: it keeps the pairs, then lays every member's list out once.
 type Builder struct {
-	// Member ids come from the store's keys, so they are mostly small and
-	// dense: dense numbers them by position (number+1, 0 for none), which
-	// is several times faster than a map on a hundred million lookups.
-	// Ids too large for it go to sparse.
-	dense  []uint32
-	sparse map[int64]uint32
-	ext    []int64
+	ids numbers
+	ext []int64
 	// pairs holds a, b, a, b, ... in blocks of a fixed size: one growing
 	// slice would copy hundreds of megabytes again at each doubling.
 	pairs   [][]uint32
@@ -36,30 +31,15 @@ func (b *Builder) push(x, y uint32) {
 }
 
 // NewBuilder returns an empty builder.
-func NewBuilder() *Builder { return &Builder{sparse: map[int64]uint32{}} }
+func NewBuilder() *Builder { return &Builder{ids: newNumbers()} }
 
 func (b *Builder) node(id int64) uint32 {
-	if uint64(id) < uint64(len(b.dense)) {
-		if n := b.dense[id]; n != 0 {
-			return n - 1
-		}
-	}
-	if n, ok := b.sparse[id]; ok {
+	if n, ok := b.ids.get(id); ok {
 		return n
 	}
 	n := uint32(len(b.ext))
 	b.ext = append(b.ext, id)
-	// dense grows to at most eight entries a member, so that a few huge ids
-	// cannot make it take more memory than the index itself.
-	if limit := int64(8*len(b.ext) + 1<<16); id >= 0 && id < limit {
-		if id >= int64(len(b.dense)) {
-			size := min(max(id+1, int64(2*len(b.dense))), limit)
-			b.dense = append(b.dense, make([]uint32, int(size)-len(b.dense))...)
-		}
-		b.dense[id] = n + 1
-	} else {
-		b.sparse[id] = n
-	}
+	b.ids.set(id, n, len(b.ext))
 	return n
 }
 
@@ -111,11 +91,13 @@ func (b *Builder) Index() *Index {
 			adj[y] = append(adj[y], x)
 		}
 	}
-	b.pairs, b.dense, b.sparse = nil, nil, nil
-	ids := make(map[int64]uint32, n)
+	b.pairs = nil
+	// renumber gave every member a new number: set them all again.
+	ids := newNumbers()
 	for i, id := range b.ext {
-		ids[id] = uint32(i)
+		ids.set(id, uint32(i), n)
 	}
+	b.ids = numbers{}
 	return &Index{ids: ids, ext: b.ext, adj: adj, edges: sortLists(adj) / 2, changed: make([]uint64, n),
 		scratch: make(chan *scratch, scratchKept)}
 }

@@ -29,11 +29,11 @@ const (
 // readers, one writer at a time.
 type Index struct {
 	mu      sync.RWMutex
-	ids     map[int64]uint32 // member id → index number
-	ext     []int64          // index number → member id
-	adj     [][]uint32       // sorted connections of each index number
-	edges   int              // connections, each counted once
-	version int64            // the last change of the store's log applied
+	ids     numbers    // member id → index number
+	ext     []int64    // index number → member id
+	adj     [][]uint32 // sorted connections of each index number
+	edges   int        // connections, each counted once
+	version int64      // the last change of the store's log applied
 	// changes counts the changes made to the index since it was built, and
 	// changed holds, for each member, the count when their connections
 	// last changed: a circle taken before then is out of date.
@@ -45,19 +45,19 @@ type Index struct {
 
 // New returns an empty index.
 func New() *Index {
-	return &Index{ids: map[int64]uint32{}, scratch: make(chan *scratch, scratchKept)}
+	return &Index{ids: newNumbers(), scratch: make(chan *scratch, scratchKept)}
 }
 
 // node returns the number of a member, adding the member when asked.
 // Callers hold the write lock when add is true.
 func (g *Index) node(id int64, add bool) (uint32, bool) {
-	if n, ok := g.ids[id]; ok {
+	if n, ok := g.ids.get(id); ok {
 		return n, true
 	} else if !add {
 		return 0, false
 	}
 	n := uint32(len(g.ext))
-	g.ids[id] = n
+	g.ids.set(id, n, len(g.ext)+1)
 	g.ext = append(g.ext, id)
 	g.adj = append(g.adj, nil)
 	g.changed = append(g.changed, 0)
@@ -160,7 +160,7 @@ func (g *Index) Stats() Stats {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
 	s := Stats{Members: len(g.ext), Connections: g.edges}
-	bytes := len(g.ext)*(8+24) + len(g.ids)*16 // ext, slice headers, map entries (approximate)
+	bytes := len(g.ext)*(8+24) + g.ids.bytes() // ext, slice headers, numbering (approximate)
 	for _, a := range g.adj {
 		bytes += cap(a) * 4
 		bucket := 0

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -357,25 +356,23 @@ func (r *ranking) page(skip, limit int) []Found {
 		// than sort the whole second degree by mutual connections. (With
 		// many, the walk in order finds a page of them in the first groups
 		// and stops; a lookup costs about four times a step of the sort.)
-		type match struct {
-			id     int64
-			mutual int
-		}
-		var second []match
+		// Each match is a key that sorts as the page orders them: more
+		// mutual connections first, then a match by name, then by id.
+		var keys []uint64
 		r.all.Iterate(func(x uint32) bool {
 			if m := r.network().Mutual(int64(x)); m > 0 {
-				second = append(second, match{int64(x), m})
+				k := uint64(mostMutual-m)<<33 | uint64(x)
+				if !r.best.Contains(x) {
+					k |= 1 << 32
+				}
+				keys = append(keys, k)
 			}
 			return true
 		})
-		slices.SortFunc(second, func(a, b match) int {
-			if a.mutual != b.mutual {
-				return b.mutual - a.mutual
-			}
-			return r.byNameOrder(a.id, b.id)
-		})
-		for _, m := range second {
-			if take([]int64{m.id}, rapport.Relation{Degree: 2, MutualCount: m.mutual}) {
+		slices.Sort(keys)
+		for _, k := range keys {
+			id, mutual := int64(uint32(k)), mostMutual-int(k>>33)
+			if take([]int64{id}, rapport.Relation{Degree: 2, MutualCount: mutual}) {
 				return out
 			}
 		}
@@ -424,6 +421,10 @@ func (r *ranking) page(skip, limit int) []Found {
 	return out
 }
 
+// mostMutual is more than any count of mutual connections (they are kept
+// in 16 bits by the graph index).
+const mostMutual = 1 << 16
+
 // byName lists a set of members with those whose name matches first, each
 // part by id.
 func (r *ranking) byName(set *roaring.Bitmap) []int64 {
@@ -434,22 +435,20 @@ func (r *ranking) byName(set *roaring.Bitmap) []int64 {
 	return out
 }
 
-// orderByName orders a few members as byName does.
+// orderByName orders members as byName does.
 func (r *ranking) orderByName(ids []int64) []int64 {
-	slices.SortFunc(ids, r.byNameOrder)
-	return ids
-}
-
-// byNameOrder compares two members as byName orders them.
-func (r *ranking) byNameOrder(a, b int64) int {
-	ba, bb := r.best.Contains(uint32(a)), r.best.Contains(uint32(b))
-	switch {
-	case ba && !bb:
-		return -1
-	case bb && !ba:
-		return 1
+	keys := make([]uint64, len(ids))
+	for i, id := range ids {
+		keys[i] = uint64(uint32(id))
+		if !r.best.Contains(uint32(id)) {
+			keys[i] |= 1 << 32
+		}
 	}
-	return cmp.Compare(a, b)
+	slices.Sort(keys)
+	for i, k := range keys {
+		ids[i] = int64(uint32(k))
+	}
+	return ids
 }
 
 // cards fills in the members found with what lists show of them and, for
