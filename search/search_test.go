@@ -1,9 +1,11 @@
 package search
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -255,4 +257,38 @@ func matchesAllWords(words, want []string) bool {
 		}
 	}
 	return true
+}
+
+// TestConcurrentPutAndSearch edits profiles while others search, as a
+// site does; run with -race it also checks the locking.
+func TestConcurrentPutAndSearch(t *testing.T) {
+	ix := New()
+	mustPut(t, ix, sample()...)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 300 {
+				id := int64(100 + g*1000 + i%50)
+				if err := ix.Put(Doc{MemberID: id, Name: fmt.Sprintf("Zoë Writer%d", i), Headline: "Engineer", Schools: []string{"TU München"}}); err != nil {
+					t.Error(err)
+					return
+				}
+				if i%7 == 0 {
+					ix.Delete(id)
+				}
+			}
+		})
+		wg.Go(func() {
+			for range 300 {
+				m := ix.Search(Query{Text: "zoe engineer", SignedIn: true})
+				if !m.All.Contains(1) {
+					t.Error("a member who never changed went missing")
+					return
+				}
+				ix.Typeahead("zo wri", true)
+				ix.Schools("tu", 3)
+			}
+		})
+	}
+	wg.Wait()
 }
