@@ -49,6 +49,23 @@ func sqliteDSN(path string) string {
 		"&_txlock=immediate"
 }
 
+// jsonList is an aggregate that gathers one JSON object a row, with the
+// given keys and column expressions (key, expression, key, ...), into an
+// array in the order given: "[]" when there is no row.
+func (d dialect) jsonList(orderBy string, pairs ...string) string {
+	args := make([]string, len(pairs))
+	for i, p := range pairs {
+		if i%2 == 0 {
+			p = "'" + p + "'"
+		}
+		args[i] = p
+	}
+	if d.name == "postgres" {
+		return "COALESCE(json_agg(json_build_object(" + strings.Join(args, ", ") + ") ORDER BY " + orderBy + "), '[]'::json)"
+	}
+	return "json_group_array(json_object(" + strings.Join(args, ", ") + ") ORDER BY " + orderBy + ")"
+}
+
 // joinIDs is the aggregate that joins the integers of a column, in a group,
 // with commas.
 func (d dialect) joinIDs(column string) string {

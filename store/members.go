@@ -76,47 +76,39 @@ func (db *DB) FindMemberByHandle(ctx context.Context, handle string) (*rapport.M
 // what showing a profile needs, read at once. Returns ENOTFOUND if there is
 // no such member.
 func (db *DB) FindMemberSeenBy(ctx context.Context, handle string, viewer int64) (m *rapport.Member, blocked bool, err error) {
-	err = db.read(ctx, "find member", func(tx *Tx) error {
+	err = db.readOne(ctx, "find member", func(q querier) error {
 		var created int64
+		var profile profileJSON
 		m = &rapport.Member{}
-		err := tx.QueryRowContext(ctx, `SELECT `+memberColumns+`,
+		err := q.QueryRowContext(ctx, `SELECT `+memberColumns+`, `+db.profileColumns+`,
 				EXISTS (SELECT 1 FROM blocks
 					WHERE (blocker_id = members.id AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = members.id))
 			FROM members WHERE handle = $1`, handle, viewer).
-			Scan(append(memberFields(m, &created), &blocked)...)
+			Scan(append(append(memberFields(m, &created), profile.fields()...), &blocked)...)
 		if err != nil {
 			return notFound(err, "Member")
 		}
 		m.CreatedAt = fromMicros(created)
-		return loadProfile(ctx, tx, m)
+		return profile.decode(m)
 	})
 	return m, blocked, err
 }
 
 func (db *DB) findMember(ctx context.Context, where string, arg any) (*rapport.Member, error) {
 	var m *rapport.Member
-	err := db.read(ctx, "find member", func(tx *Tx) error {
-		var err error
-		m, err = scanMember(tx.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members WHERE `+where, arg))
+	err := db.readOne(ctx, "find member", func(q querier) error {
+		var created int64
+		var profile profileJSON
+		m = &rapport.Member{}
+		err := q.QueryRowContext(ctx, `SELECT `+memberColumns+`, `+db.profileColumns+` FROM members WHERE `+where, arg).
+			Scan(append(memberFields(m, &created), profile.fields()...)...)
 		if err != nil {
 			return notFound(err, "Member")
 		}
-		return loadProfile(ctx, tx, m)
+		m.CreatedAt = fromMicros(created)
+		return profile.decode(m)
 	})
 	return m, err
-}
-
-// loadProfile reads a member's positions, education and skills.
-func loadProfile(ctx context.Context, tx *Tx, m *rapport.Member) error {
-	var err error
-	if m.Profile.Positions, err = findPositions(ctx, tx, m.ID); err != nil {
-		return err
-	}
-	if m.Profile.Education, err = findEducation(ctx, tx, m.ID); err != nil {
-		return err
-	}
-	m.Profile.Skills, err = findSkills(ctx, tx, m.ID)
-	return err
 }
 
 // FindCredentials returns the id and password hash of the member with this

@@ -2,44 +2,13 @@ package store
 
 import (
 	"context"
-	"database/sql"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/rapportnet/rapport"
 )
-
-func findPositions(ctx context.Context, tx *Tx, memberID int64) ([]rapport.Position, error) {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT id, member_id, title, organization_name, location, start_month, end_month, description
-		FROM positions WHERE member_id = $1
-		ORDER BY CASE WHEN end_month IS NULL THEN 0 ELSE 1 END, start_month DESC, id DESC`, memberID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []rapport.Position
-	for rows.Next() {
-		var p rapport.Position
-		var start string
-		var end sql.NullString
-		if err := rows.Scan(&p.ID, &p.MemberID, &p.Title, &p.OrganizationName, &p.Location, &start, &end, &p.Description); err != nil {
-			return nil, err
-		}
-		if p.Start, err = rapport.ParseMonth(start); err != nil {
-			return nil, err
-		}
-		if end.Valid {
-			m, err := rapport.ParseMonth(end.String)
-			if err != nil {
-				return nil, err
-			}
-			p.End = &m
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}
 
 func endMonth(p *rapport.Position) any {
 	if p.End == nil {
@@ -91,26 +60,6 @@ func (db *DB) DeletePosition(ctx context.Context, memberID, id int64) error {
 	})
 }
 
-func findEducation(ctx context.Context, tx *Tx, memberID int64) ([]rapport.Education, error) {
-	rows, err := tx.QueryContext(ctx, `
-		SELECT id, member_id, school, degree, field, start_year, end_year
-		FROM education WHERE member_id = $1
-		ORDER BY CASE WHEN end_year = 0 THEN 0 ELSE 1 END, end_year DESC, start_year DESC, id DESC`, memberID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []rapport.Education
-	for rows.Next() {
-		var e rapport.Education
-		if err := rows.Scan(&e.ID, &e.MemberID, &e.School, &e.Degree, &e.Field, &e.StartYear, &e.EndYear); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
 // CreateEducation adds a school to e.MemberID's profile and sets e.ID.
 // Returns EINVALID when the member has the most entries a profile holds.
 func (db *DB) CreateEducation(ctx context.Context, e *rapport.Education, now time.Time) error {
@@ -152,23 +101,6 @@ func (db *DB) DeleteEducation(ctx context.Context, memberID, id int64) error {
 		}
 		return mustAffect(res, "Education entry")
 	})
-}
-
-func findSkills(ctx context.Context, tx *Tx, memberID int64) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT name FROM skills WHERE member_id = $1 ORDER BY position`, memberID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // ReplaceSkills sets a member's skills, in order. The list must be
@@ -236,4 +168,88 @@ func (db *DB) FindSharedPlaces(ctx context.Context, memberID int64, limit int) (
 		return rows.Err()
 	})
 	return out, err
+}
+
+// profileJSON holds a member's positions, education and skills as the
+// database gathers them, in order, into JSON arrays in the statement that
+// reads the member (see DB.profileColumns): one statement, where one a
+// table would each pay for a statement, and a transaction around them two
+// more.
+type profileJSON struct {
+	positions, education, skills []byte
+}
+
+// fields are the destinations of profileColumns, in order.
+func (p *profileJSON) fields() []any { return []any{&p.positions, &p.education, &p.skills} }
+
+// profileColumns builds the columns that profileJSON reads, for a query
+// whose members table is named members.
+func profileColumns(d dialect) string {
+	return `(SELECT ` + d.jsonList(`CASE WHEN p.end_month IS NULL THEN 0 ELSE 1 END, p.start_month DESC, p.id DESC`,
+		"id", "p.id", "title", "p.title", "organization_name", "p.organization_name", "location", "p.location",
+		"start_month", "p.start_month", "end_month", "p.end_month", "description", "p.description") + `
+			FROM positions p WHERE p.member_id = members.id),
+		(SELECT ` + d.jsonList(`CASE WHEN e.end_year = 0 THEN 0 ELSE 1 END, e.end_year DESC, e.start_year DESC, e.id DESC`,
+		"id", "e.id", "school", "e.school", "degree", "e.degree", "field", "e.field",
+		"start_year", "e.start_year", "end_year", "e.end_year") + `
+			FROM education e WHERE e.member_id = members.id),
+		(SELECT ` + d.jsonList(`s.position`, "name", "s.name") + `
+			FROM skills s WHERE s.member_id = members.id)`
+}
+
+// decode fills in m's positions, education and skills.
+func (p *profileJSON) decode(m *rapport.Member) error {
+	var positions []struct {
+		ID               int64   `json:"id"`
+		Title            string  `json:"title"`
+		OrganizationName string  `json:"organization_name"`
+		Location         string  `json:"location"`
+		Start            string  `json:"start_month"`
+		End              *string `json:"end_month"`
+		Description      string  `json:"description"`
+	}
+	var education []struct {
+		ID        int64  `json:"id"`
+		School    string `json:"school"`
+		Degree    string `json:"degree"`
+		Field     string `json:"field"`
+		StartYear int    `json:"start_year"`
+		EndYear   int    `json:"end_year"`
+	}
+	var skills []struct {
+		Name string `json:"name"`
+	}
+	for _, part := range []struct {
+		raw []byte
+		v   any
+	}{{p.positions, &positions}, {p.education, &education}, {p.skills, &skills}} {
+		if err := json.Unmarshal(part.raw, part.v); err != nil {
+			return fmt.Errorf("profile of member %d: %w", m.ID, err)
+		}
+	}
+	for _, r := range positions {
+		pos := rapport.Position{ID: r.ID, MemberID: m.ID, Title: r.Title, OrganizationName: r.OrganizationName,
+			Location: r.Location, Description: r.Description}
+		var err error
+		if pos.Start, err = rapport.ParseMonth(r.Start); err != nil {
+			return err
+		}
+		if r.End != nil {
+			end, err := rapport.ParseMonth(*r.End)
+			if err != nil {
+				return err
+			}
+			pos.End = &end
+		}
+		m.Profile.Positions = append(m.Profile.Positions, pos)
+	}
+	for _, r := range education {
+		m.Profile.Education = append(m.Profile.Education, rapport.Education{ID: r.ID, MemberID: m.ID, School: r.School,
+			Degree: r.Degree, Field: r.Field, StartYear: r.StartYear, EndYear: r.EndYear})
+	}
+	m.Profile.Skills = make([]string, 0, len(skills))
+	for _, r := range skills {
+		m.Profile.Skills = append(m.Profile.Skills, r.Name)
+	}
+	return nil
 }

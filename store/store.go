@@ -30,6 +30,9 @@ type DB struct {
 	dialect    dialect
 	log        *slog.Logger
 	statements *statements // nil on PostgreSQL
+	// profileColumns reads a member's positions, education and skills in
+	// the statement that reads the member; see profileJSON.
+	profileColumns string
 
 	// Errors, when set, is called with every error of the database itself
 	// (not with not-found or conflict answers), for metrics.
@@ -64,7 +67,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*DB, error) {
 		sqldb.SetMaxIdleConns(16)
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	db := &DB{db: sqldb, dialect: d, log: log}
+	db := &DB{db: sqldb, dialect: d, log: log, profileColumns: profileColumns(d)}
 	if d.name == "sqlite" {
 		db.statements = newStatements(sqldb)
 	}
