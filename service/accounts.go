@@ -54,7 +54,7 @@ func (s *Accounts) SignUp(ctx context.Context, in SignUp) (*rapport.Member, erro
 	if err := s.db.CreateMember(ctx, m, hash, s.now()); err != nil {
 		return nil, err
 	}
-	s.reindex(ctx, m.ID)
+	s.profileChanged(ctx, m.ID)
 	s.log.Info("member signed up", "member", m.ID)
 	return m, nil
 }
@@ -291,7 +291,11 @@ func (s *Accounts) ChangeEmail(ctx context.Context, pw, email string) error {
 	if _, err := s.confirmPassword(ctx, c, pw, "password"); err != nil {
 		return err
 	}
-	return s.db.UpdateEmail(ctx, c.MemberID, email, s.now())
+	if err := s.db.UpdateEmail(ctx, c.MemberID, email, s.now()); err != nil {
+		return err
+	}
+	s.profileChanged(ctx, c.MemberID)
+	return nil
 }
 
 // confirmPassword checks the caller's password before a sensitive change.

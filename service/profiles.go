@@ -33,9 +33,17 @@ func (s *Profiles) Me(ctx context.Context) (*rapport.Member, error) {
 func (s *Profiles) Profile(ctx context.Context, handle string) (*rapport.Member, rapport.Relation, error) {
 	var rel rapport.Relation
 	c := rapport.CallerFromContext(ctx)
-	m, blocked, err := s.db.FindMemberSeenBy(ctx, rapport.NormalizeHandle(handle), c.MemberID)
+	m, err := s.findProfile(ctx, rapport.NormalizeHandle(handle))
 	if err != nil {
 		return nil, rel, err
+	}
+	blocked := false
+	if !c.Anonymous() && c.MemberID != m.ID {
+		callerBlocked, blockedCaller, err := s.db.FindBlocks(ctx, c.MemberID, m.ID)
+		if err != nil {
+			return nil, rel, err
+		}
+		blocked = callerBlocked || blockedCaller
 	}
 	// A block hides each member from the other, and answers exactly as for
 	// a member that does not exist; so does a closed account.
@@ -57,6 +65,21 @@ func (s *Profiles) Profile(ctx context.Context, handle string) (*rapport.Member,
 	return m, rel, nil
 }
 
+// findProfile returns the member at a handle, from the cache when it holds
+// them. The member is the caller's to change; their profile's lists are not.
+func (s *Profiles) findProfile(ctx context.Context, handle string) (*rapport.Member, error) {
+	if m, ok := s.profiles.get(handle, s.now()); ok {
+		return m, nil
+	}
+	read := s.now()
+	m, err := s.db.FindMemberByHandle(ctx, handle)
+	if err != nil {
+		return nil, err
+	}
+	s.profiles.put(m, read)
+	return m, nil
+}
+
 // UpdateProfile changes the caller's name, headline, about, location and
 // visibility. Returns EINVALID naming the field at fault.
 func (s *Profiles) UpdateProfile(ctx context.Context, upd rapport.ProfileUpdate) (*rapport.Member, error) {
@@ -70,7 +93,7 @@ func (s *Profiles) UpdateProfile(ctx context.Context, upd rapport.ProfileUpdate)
 	if err := s.db.UpdateMember(ctx, c.MemberID, upd, s.now()); err != nil {
 		return nil, err
 	}
-	s.reindex(ctx, c.MemberID)
+	s.profileChanged(ctx, c.MemberID)
 	return s.db.FindMemberByID(ctx, c.MemberID)
 }
 
@@ -88,7 +111,7 @@ func (s *Profiles) AddPosition(ctx context.Context, p rapport.Position) (*rappor
 	if err := s.db.CreatePosition(ctx, &p, s.now()); err != nil {
 		return nil, err
 	}
-	s.reindex(ctx, c.MemberID)
+	s.profileChanged(ctx, c.MemberID)
 	return &p, nil
 }
 
@@ -106,7 +129,7 @@ func (s *Profiles) UpdatePosition(ctx context.Context, id int64, p rapport.Posit
 	if err := s.db.UpdatePosition(ctx, &p); err != nil {
 		return nil, err
 	}
-	s.reindex(ctx, c.MemberID)
+	s.profileChanged(ctx, c.MemberID)
 	return &p, nil
 }
 
@@ -120,7 +143,7 @@ func (s *Profiles) DeletePosition(ctx context.Context, id int64) error {
 	if err := s.db.DeletePosition(ctx, c.MemberID, id); err != nil {
 		return err
 	}
-	s.reindex(ctx, c.MemberID)
+	s.profileChanged(ctx, c.MemberID)
 	return nil
 }
 
@@ -138,7 +161,7 @@ func (s *Profiles) AddEducation(ctx context.Context, e rapport.Education) (*rapp
 	if err := s.db.CreateEducation(ctx, &e, s.now()); err != nil {
 		return nil, err
 	}
-	s.reindex(ctx, c.MemberID)
+	s.profileChanged(ctx, c.MemberID)
 	return &e, nil
 }
 
@@ -156,7 +179,7 @@ func (s *Profiles) UpdateEducation(ctx context.Context, id int64, e rapport.Educ
 	if err := s.db.UpdateEducation(ctx, &e); err != nil {
 		return nil, err
 	}
-	s.reindex(ctx, c.MemberID)
+	s.profileChanged(ctx, c.MemberID)
 	return &e, nil
 }
 
@@ -170,7 +193,7 @@ func (s *Profiles) DeleteEducation(ctx context.Context, id int64) error {
 	if err := s.db.DeleteEducation(ctx, c.MemberID, id); err != nil {
 		return err
 	}
-	s.reindex(ctx, c.MemberID)
+	s.profileChanged(ctx, c.MemberID)
 	return nil
 }
 
@@ -188,7 +211,7 @@ func (s *Profiles) SetSkills(ctx context.Context, skills []string) ([]string, er
 	if err := s.db.ReplaceSkills(ctx, c.MemberID, skills); err != nil {
 		return nil, err
 	}
-	s.reindex(ctx, c.MemberID)
+	s.profileChanged(ctx, c.MemberID)
 	return skills, nil
 }
 

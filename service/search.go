@@ -495,11 +495,13 @@ func docOf(m *rapport.Member) search.Doc {
 	return d
 }
 
-// reindex puts a member's profile, as the store has it now, into the search
-// index, or takes the member out when the account is no longer active. It
-// runs after each committed change of a profile; an error is logged, and
-// the change log puts it right within a poll (FollowChanges).
-func (b *base) reindex(ctx context.Context, memberID int64) {
+// profileChanged runs after each committed change of a member's profile or
+// account: it drops the member from the profile cache, and puts their
+// profile, as the store has it now, into the search index (or takes them
+// out when the account is no longer active). An error is logged, and the
+// change log puts it right within a poll (FollowChanges).
+func (b *base) profileChanged(ctx context.Context, memberID int64) {
+	b.profiles.drop(memberID)
 	if err := indexMember(ctx, b.db, b.search, memberID); err != nil {
 		b.log.Warn("search index", "member", memberID, "err", err)
 	}

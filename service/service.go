@@ -81,7 +81,7 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 	if ix.Search == nil {
 		ix.Search = search.New()
 	}
-	base := base{db: db, graph: ix.Graph, search: ix.Search, now: time.Now, log: log}
+	base := base{db: db, graph: ix.Graph, search: ix.Search, profiles: newProfileCache(), now: time.Now, log: log}
 	return &Services{
 		Accounts: &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
 		Profiles: &Profiles{base: base, sqlGraph: cfg.SQLGraph},
@@ -106,8 +106,11 @@ type base struct {
 	db     *store.DB
 	graph  *graph.Index  // beside the store: updated after each committed change
 	search *search.Index // the same
-	now    func() time.Time
-	log    *slog.Logger
+	// profiles keeps profiles for showing them, dropped by every change
+	// (profileChanged); shared by every service.
+	profiles *profileCache
+	now      func() time.Time
+	log      *slog.Logger
 }
 
 // member returns the signed-in caller. Returns EUNAUTHORIZED for an

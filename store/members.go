@@ -71,29 +71,6 @@ func (db *DB) FindMemberByHandle(ctx context.Context, handle string) (*rapport.M
 	return db.findMember(ctx, `handle = $1`, handle)
 }
 
-// FindMemberSeenBy returns a member, by normalized handle, with their whole
-// profile, and whether a block stands between them and viewer, either way:
-// what showing a profile needs, read at once. Returns ENOTFOUND if there is
-// no such member.
-func (db *DB) FindMemberSeenBy(ctx context.Context, handle string, viewer int64) (m *rapport.Member, blocked bool, err error) {
-	err = db.readOne(ctx, "find member", func(q querier) error {
-		var created int64
-		var profile profileJSON
-		m = &rapport.Member{}
-		err := q.QueryRowContext(ctx, `SELECT `+memberColumns+`, `+db.profileColumns+`,
-				EXISTS (SELECT 1 FROM blocks
-					WHERE (blocker_id = members.id AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = members.id))
-			FROM members WHERE handle = $1`, handle, viewer).
-			Scan(append(append(memberFields(m, &created), profile.fields()...), &blocked)...)
-		if err != nil {
-			return notFound(err, "Member")
-		}
-		m.CreatedAt = fromMicros(created)
-		return profile.decode(m)
-	})
-	return m, blocked, err
-}
-
 func (db *DB) findMember(ctx context.Context, where string, arg any) (*rapport.Member, error) {
 	var m *rapport.Member
 	err := db.readOne(ctx, "find member", func(q querier) error {
@@ -186,7 +163,7 @@ func (db *DB) UpdatePasswordHash(ctx context.Context, memberID int64, hash strin
 // UpdateEmail changes a member's email address. Returns ECONFLICT if another
 // account has it, ENOTFOUND if there is no such member.
 func (db *DB) UpdateEmail(ctx context.Context, memberID int64, email string, now time.Time) error {
-	return db.write(ctx, "update email", func(tx *Tx) error {
+	return db.writeProfile(ctx, "update email", memberID, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE members SET email = $1, email_key = $2, updated_at = $3 WHERE id = $4`,
 			email, rapport.NormalizeEmail(email), micros(now), memberID)
 		if err != nil {

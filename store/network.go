@@ -333,8 +333,8 @@ func (db *DB) FindBlocked(ctx context.Context, blocker int64) ([]*rapport.Member
 
 // FindBlocks reports whether a blocked b and whether b blocked a.
 func (db *DB) FindBlocks(ctx context.Context, a, b int64) (aBlockedB, bBlockedA bool, err error) {
-	err = db.read(ctx, "find blocks", func(tx *Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT blocker_id FROM blocks WHERE (blocker_id = $1 AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = $1)`, a, b)
+	err = db.readOne(ctx, "find blocks", func(q querier) error {
+		rows, err := q.QueryContext(ctx, `SELECT blocker_id FROM blocks WHERE (blocker_id = $1 AND blocked_id = $2) OR (blocker_id = $2 AND blocked_id = $1)`, a, b)
 		if err != nil {
 			return err
 		}

@@ -9,8 +9,8 @@ import (
 )
 
 // writeProfile runs fn in a read-write transaction, like write, and notes
-// in the same transaction that memberID's profile changed, for the search
-// indexes that follow the log.
+// in the same transaction that memberID's profile or account changed, for
+// the search indexes and profile caches that follow the log.
 func (db *DB) writeProfile(ctx context.Context, op string, memberID int64, fn func(*Tx) error) error {
 	return db.write(ctx, op, func(tx *Tx) error {
 		if err := fn(tx); err != nil {

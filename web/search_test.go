@@ -314,6 +314,26 @@ func TestSearchSharedAcrossProcesses(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	t.Logf("the other process found the edit after %s", time.Since(edited).Round(time.Millisecond))
+	// The other process shows the new profile too, though it kept the old
+	// one for showing.
+	name := func() string {
+		r := two.api("GET", "/api/v1/members/ada", bobOnTwo, nil)
+		var out struct {
+			DisplayName string `json:"display_name"`
+		}
+		r.JSON(t, &out)
+		return out.DisplayName
+	}
+	if got := name(); got != "Augusta Ada King" {
+		t.Fatalf("profile on the other process = %q", got)
+	}
+	rename(t, one, ada, "Ada Lovelace", "Countess")
+	for name() != "Ada Lovelace" {
+		if time.Now().After(deadline.Add(10 * time.Second)) {
+			t.Fatal("the other process kept showing the old profile")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // TestSearchSameOnBothDatabases builds one small network on SQLite and on
