@@ -524,9 +524,9 @@ func indexMember(ctx context.Context, db *store.DB, ix *search.Index, memberID i
 }
 
 // BuildSearch builds the search index from the store, printing a progress
-// line to w every 100,000 members and a summary at the end.
+// line to w every 100,000 members and a summary at the end. The store reads
+// ranges of members on every core while the index takes them in.
 func BuildSearch(ctx context.Context, db *store.DB, w io.Writer) (*search.Index, error) {
-	const chunk = 10_000 // member ids a read
 	start := time.Now()
 	// Changes from here on are replayed by FollowChanges: the scan may or
 	// may not have seen them, and replaying one is harmless.
@@ -534,33 +534,29 @@ func BuildSearch(ctx context.Context, db *store.DB, w io.Writer) (*search.Index,
 	if err != nil {
 		return nil, fmt.Errorf("build search index: %w", err)
 	}
-	last, err := db.LastMemberID(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("build search index: %w", err)
-	}
 	ix := search.New()
+	batches := make(chan []*rapport.Member, 4)
+	scanned := make(chan error, 1)
+	go func() {
+		scanned <- db.ScanAllProfiles(ctx, func(b []*rapport.Member) { batches <- b })
+		close(batches)
+	}()
 	n := 0
-	var scanErr error
 	err = ix.Load(func(yield func(search.Doc) bool) {
-		for lo := int64(0); lo <= last && scanErr == nil; lo += chunk {
-			stop := false
-			scanErr = db.ScanProfiles(ctx, lo, lo+chunk, func(m *rapport.Member) {
-				if stop {
-					return
-				}
+		for b := range batches {
+			for _, m := range b {
 				if !yield(docOf(m)) {
-					stop = true
+					return
 				}
 				if n++; n%100_000 == 0 {
 					fmt.Fprintf(w, "search index: %d members read (%.0f/s)\n", n, float64(n)/time.Since(start).Seconds())
 				}
-			})
-			if stop {
-				return
 			}
 		}
 	})
-	if err == nil {
+	for range batches { // when the load stopped early, let the readers finish
+	}
+	if scanErr := <-scanned; err == nil {
 		err = scanErr
 	}
 	if err != nil {

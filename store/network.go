@@ -387,19 +387,26 @@ func (db *DB) ScanConnections(ctx context.Context, member func(id int64), connec
 	}
 	// More ranges than readers, so that a reader that drew a sparse range
 	// takes another instead of waiting.
-	const ranges = 16
-	width := last/ranges + 1
+	return inRanges(last, last/16+1, func(from, to int64) error {
+		return db.scanConnectionRange(ctx, from, to, connections)
+	})
+}
+
+// inRanges calls read for the ranges of member ids [0, width), [width,
+// 2×width), ... up to last, as many at once as there are cores, and
+// returns the first error.
+func inRanges(last, width int64, read func(from, to int64) error) error {
 	var next atomic.Int64
-	errs := make(chan error, ranges)
+	errs := make(chan error, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), ranges) {
+	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for {
 				from := (next.Add(1) - 1) * width
 				if from > last {
 					return
 				}
-				if err := db.scanConnectionRange(ctx, from, from+width, connections); err != nil {
+				if err := read(from, from+width); err != nil {
 					errs <- err
 					return
 				}

@@ -174,6 +174,28 @@ func (db *DB) ScanProfiles(ctx context.Context, from, to int64, fn func(*rapport
 	})
 }
 
+// ScanAllProfiles calls batch with the searchable profiles (as ScanProfiles
+// reads them) of every active member, some thousands at a time, reading
+// ranges of members at once, one read transaction each; batch is called
+// from several goroutines at once, and the batch is the callee's to keep.
+// The ranges may see the store a moment apart: the caller replays the
+// changes logged since before the scan (profile_changes), as
+// service.BuildSearch does.
+func (db *DB) ScanAllProfiles(ctx context.Context, batch func([]*rapport.Member)) error {
+	last, err := db.LastMemberID(ctx)
+	if err != nil {
+		return err
+	}
+	return inRanges(last, 10_000, func(from, to int64) error {
+		var members []*rapport.Member
+		if err := db.ScanProfiles(ctx, from, to, func(m *rapport.Member) { members = append(members, m) }); err != nil {
+			return err
+		}
+		batch(members)
+		return nil
+	})
+}
+
 // LastMemberID returns the largest member id there is, or 0.
 func (db *DB) LastMemberID(ctx context.Context) (int64, error) {
 	var id sql.NullInt64
