@@ -19,6 +19,11 @@ type Query struct {
 	// SignedIn is false for an anonymous searcher, who never finds the
 	// profiles shown to signed-in members only.
 	SignedIn bool
+	// Hidden are members the searcher must never find (nil for none). They
+	// are left out before anything else is decided, so that they change
+	// nothing in the answer: a word is widened to its typos only when no
+	// one the searcher may find matches it as typed.
+	Hidden *roaring.Bitmap
 }
 
 // Empty reports whether the query asks for nothing: no word and no filter.
@@ -42,6 +47,9 @@ const (
 	// typoMinLetters is the shortest word that may carry a typo: shorter
 	// ones are too close to too many others.
 	typoMinLetters = 4
+	// typosPerQuery is how many words of one query may be widened to their
+	// typos: each costs a walk through part of the vocabulary.
+	typosPerQuery = 3
 )
 
 // Search returns the members matching q. Every word must match: a word of
@@ -56,9 +64,17 @@ func (ix *Index) Search(q Query) Matches {
 	partial := len(words) > 0 && !strings.HasSuffix(q.Text, " ")
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
+	hidden := roaring.New()
+	if q.Hidden != nil {
+		hidden.Or(q.Hidden)
+	}
+	if !q.SignedIn {
+		hidden.Or(ix.membersOnly)
+	}
 	var all, best *roaring.Bitmap
+	typos := 0
 	for i, w := range words {
-		name, other := ix.word(w, partial && i == len(words)-1)
+		name, other := ix.word(w, partial && i == len(words)-1, hidden, &typos)
 		either := roaring.Or(name, other)
 		if i == 0 {
 			all, best = either, name
@@ -90,16 +106,16 @@ func (ix *Index) Search(q Query) Matches {
 	if all == nil {
 		return Matches{All: roaring.New(), Best: roaring.New()}
 	}
-	if !q.SignedIn {
-		all.AndNot(ix.membersOnly)
-		best.AndNot(ix.membersOnly)
-	}
+	all.AndNot(hidden)
+	best.AndNot(hidden)
 	return Matches{All: all, Best: best}
 }
 
 // word returns the members one word of a query finds by their name, and
-// those it finds elsewhere in their profile. The bitmaps are new.
-func (ix *Index) word(w string, partial bool) (name, other *roaring.Bitmap) {
+// those it finds elsewhere in their profile. The bitmaps are new. A word
+// that finds no one outside hidden is widened to the words one typo away,
+// for at most typosPerQuery words of a query (typos counts them).
+func (ix *Index) word(w string, partial bool, hidden *roaring.Bitmap, typos *int) (name, other *roaring.Bitmap) {
 	var names, others []*roaring.Bitmap
 	collect := func(word string) {
 		for _, f := range wordFields {
@@ -123,10 +139,16 @@ func (ix *Index) word(w string, partial bool) (name, other *roaring.Bitmap) {
 			}
 		}
 	}
-	if len(names) == 0 && len(others) == 0 && utf8.RuneCountInString(w) >= typoMinLetters {
-		for _, v := range ix.wordsOneTypoFrom(w) {
-			collect(v)
-		}
+	name, other = roaring.FastOr(names...), roaring.FastOr(others...)
+	if *typos >= typosPerQuery || utf8.RuneCountInString(w) < typoMinLetters {
+		return name, other
+	}
+	if found := roaring.Or(name, other); found.GetCardinality() > found.AndCardinality(hidden) {
+		return name, other // someone the searcher may find has it as typed
+	}
+	*typos++
+	for _, v := range ix.wordsOneTypoFrom(w) {
+		collect(v)
 	}
 	return roaring.FastOr(names...), roaring.FastOr(others...)
 }

@@ -292,3 +292,44 @@ func TestConcurrentPutAndSearch(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestHiddenMembersLeaveNoTrace checks that a member the searcher may not
+// find changes nothing in the answer, typo widening included: otherwise an
+// anonymous searcher could tell that a members-only profile holds a word,
+// or a member that someone blocked them.
+func TestHiddenMembersLeaveNoTrace(t *testing.T) {
+	without := New()
+	mustPut(t, without, sample()...)
+	with := New()
+	mustPut(t, with, sample()...)
+	mustPut(t, with, Doc{MemberID: 9, Name: "Jonh Private", MembersOnly: true}, Doc{MemberID: 10, Name: "Jonh Blocker"})
+	for _, c := range []struct {
+		name string
+		q    Query
+	}{
+		{"MembersOnlyToAnonymous", Query{Text: "jonh private"}},
+		{"BlockedEitherWay", Query{Text: "jonh", SignedIn: true, Hidden: roaring.BitmapOf(9, 10)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, want := ids(with.Search(c.q).All), ids(without.Search(c.q).All)
+			if !slices.Equal(got, want) {
+				t.Errorf("%v, want %v as if the hidden members did not exist", got, want)
+			}
+		})
+	}
+	t.Run("TypoOfAHiddenWord", func(t *testing.T) {
+		// Only the members-only Jonh has the word as typed: an anonymous
+		// searcher finds John, one typo away, as if Jonh did not exist.
+		only := New()
+		mustPut(t, only, sample()...)
+		mustPut(t, only, Doc{MemberID: 9, Name: "Jonh Private", MembersOnly: true})
+		if got := ids(only.Search(Query{Text: "jonh"}).All); !slices.Equal(got, []int64{2}) {
+			t.Errorf("anonymous jonh = %v, want [2]", got)
+		}
+		// A word nobody has any more widens again.
+		mustPut(t, only, Doc{MemberID: 9, Name: "Someone Else"})
+		if got := ids(only.Search(Query{Text: "jonh", SignedIn: true}).All); !slices.Equal(got, []int64{2}) {
+			t.Errorf("after the only Jonh renamed: %v, want [2]", got)
+		}
+	})
+}

@@ -231,7 +231,7 @@ func (s *Services) FollowChanges(ctx context.Context, every time.Duration) {
 		id:   func(c store.ProfileChange) int64 { return c.ID },
 		apply: func(ctx context.Context, c store.ProfileChange) error {
 			s.Profiles.profiles.drop(c.MemberID)
-			return indexMember(ctx, db, ix, c.MemberID)
+			return s.Network.indexMember(ctx, c.MemberID)
 		},
 		version: ix.Version, setVersion: ix.SetVersion, prune: db.DeleteProfileChanges,
 	}

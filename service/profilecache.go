@@ -19,6 +19,9 @@ type profileCache struct {
 	mu       sync.Mutex
 	byHandle map[string]cachedProfile
 	handles  map[int64]string // member id → handle, to drop by id
+	// dropped counts the drops: a read that began before one may have read
+	// what it dropped, and must not be kept (see put).
+	dropped uint64
 }
 
 type cachedProfile struct {
@@ -50,11 +53,23 @@ func (pc *profileCache) get(handle string, now time.Time) (*rapport.Member, bool
 	return &m, true
 }
 
-// put keeps a copy of m, read from the store at now.
-func (pc *profileCache) put(m *rapport.Member, now time.Time) {
+// drops returns the count of drops so far, to give put.
+func (pc *profileCache) drops() uint64 {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	return pc.dropped
+}
+
+// put keeps a copy of m, read from the store at now by a read that began
+// when the count of drops was drops. If any profile was dropped since, the
+// read may be older than the change behind the drop, and m is not kept.
+func (pc *profileCache) put(m *rapport.Member, now time.Time, drops uint64) {
 	kept := *m
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	if pc.dropped != drops {
+		return
+	}
 	if len(pc.byHandle) >= profilesKept {
 		for h, e := range pc.byHandle { // any one: map order is random
 			delete(pc.byHandle, h)
@@ -70,6 +85,7 @@ func (pc *profileCache) put(m *rapport.Member, now time.Time) {
 func (pc *profileCache) drop(memberID int64) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
+	pc.dropped++
 	if h, ok := pc.handles[memberID]; ok {
 		delete(pc.byHandle, h)
 		delete(pc.handles, memberID)

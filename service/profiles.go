@@ -51,7 +51,8 @@ func (s *Profiles) Profile(ctx context.Context, handle string) (*rapport.Member,
 		return nil, rel, rapport.Errorf(rapport.ENOTFOUND, "Member not found.")
 	}
 	if m.Profile.Visibility == rapport.VisibilityMembers && c.Anonymous() {
-		return nil, rel, rapport.Errorf(rapport.EUNAUTHORIZED, "%s shows their profile to signed-in members only. Sign in to see it.", m.DisplayName)
+		// Not even the name: the profile, name included, is for members.
+		return nil, rel, rapport.Errorf(rapport.EUNAUTHORIZED, "This member shows their profile to signed-in members only. Sign in to see it.")
 	}
 	if c.MemberID != m.ID {
 		// An address and settings are the member's own.
@@ -71,12 +72,12 @@ func (s *Profiles) findProfile(ctx context.Context, handle string) (*rapport.Mem
 	if m, ok := s.profiles.get(handle, s.now()); ok {
 		return m, nil
 	}
-	read := s.now()
+	read, drops := s.now(), s.profiles.drops()
 	m, err := s.db.FindMemberByHandle(ctx, handle)
 	if err != nil {
 		return nil, err
 	}
-	s.profiles.put(m, read)
+	s.profiles.put(m, read, drops)
 	return m, nil
 }
 

@@ -139,10 +139,13 @@ func (s *Search) Members(ctx context.Context, q MemberQuery) (*SearchPage, error
 	if sq.Empty() {
 		return nil, &rapport.Error{Code: rapport.EINVALID, Field: "q", Message: "Type a name, a title, a company or a skill, or choose a filter."}
 	}
-	m := s.search.Search(sq)
-	if err := s.exclude(ctx, c, m.All, m.Best); err != nil {
+	// Whom the caller may not find is given to the index, not taken out
+	// after: a typo is widened only when nothing the caller may find
+	// matches, so that what is hidden leaves no trace in the answer.
+	if sq.Hidden, err = s.hidden(ctx, c); err != nil {
 		return nil, err
 	}
+	m := s.search.Search(sq)
 	r := s.newRanking(c, m.All, m.Best, q.Degree)
 	page := &SearchPage{Total: min(r.total(), SearchMaxResults)}
 	found := r.page(skip, min(SearchPageSize, SearchMaxResults-skip))
@@ -167,9 +170,11 @@ func (s *Search) Typeahead(ctx context.Context, text string) ([]Found, error) {
 	if all.IsEmpty() {
 		return nil, nil
 	}
-	if err := s.exclude(ctx, c, all); err != nil {
+	hidden, err := s.hidden(ctx, c)
+	if err != nil {
 		return nil, err
 	}
+	all.AndNot(hidden)
 	r := s.newRanking(c, all, all, "")
 	return s.cards(ctx, r.page(0, TypeaheadSize))
 }
@@ -220,26 +225,25 @@ func decodeCursor(cursor string) (int, error) {
 	return n, nil
 }
 
-// exclude takes out of the matches the caller themselves and every member
-// either side of a block with them: a block hides each from the other,
-// and nothing counts them.
-func (s *Search) exclude(ctx context.Context, c rapport.Caller, sets ...*roaring.Bitmap) error {
+// hidden returns the members the caller never finds: themselves, and every
+// member either side of a block with them (a block hides each from the
+// other, and nothing counts them).
+func (s *Search) hidden(ctx context.Context, c rapport.Caller) (*roaring.Bitmap, error) {
+	out := roaring.New()
 	if c.Anonymous() {
-		return nil
+		return out, nil
 	}
 	blocked, err := s.db.FindBlockIDs(ctx, c.MemberID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, set := range sets {
-		set.Remove(uint32(c.MemberID))
-		for id := range blocked {
-			if id >= 0 && id <= search.MaxMemberID {
-				set.Remove(uint32(id))
-			}
+	blocked[c.MemberID] = true
+	for id := range blocked {
+		if id >= 0 && id <= search.MaxMemberID {
+			out.Add(uint32(id))
 		}
 	}
-	return nil
+	return out, nil
 }
 
 // ranking orders the matches of one search by the searcher's network.
@@ -308,7 +312,7 @@ func (r *ranking) total() int {
 	second := 0
 	r.network().SecondByMutual(func(_ int, members []int64) bool {
 		for _, id := range members {
-			if r.all.Contains(uint32(id)) {
+			if id >= 0 && id <= search.MaxMemberID && r.all.Contains(uint32(id)) {
 				second++
 			}
 		}
@@ -381,7 +385,7 @@ func (r *ranking) page(skip, limit int) []Found {
 		r.network().SecondByMutual(func(mutual int, members []int64) bool {
 			var group []int64
 			for _, id := range members {
-				if r.all.Contains(uint32(id)) {
+				if id >= 0 && id <= search.MaxMemberID && r.all.Contains(uint32(id)) {
 					group = append(group, id)
 				}
 			}
@@ -502,23 +506,28 @@ func docOf(m *rapport.Member) search.Doc {
 // change log puts it right within a poll (FollowChanges).
 func (b *base) profileChanged(ctx context.Context, memberID int64) {
 	b.profiles.drop(memberID)
-	if err := indexMember(ctx, b.db, b.search, memberID); err != nil {
+	if err := b.indexMember(ctx, memberID); err != nil {
 		b.log.Warn("search index", "member", memberID, "err", err)
 	}
 }
 
-func indexMember(ctx context.Context, db *store.DB, ix *search.Index, memberID int64) error {
+// indexMember puts a member's profile, as the store has it now, into the
+// search index, or takes them out. Reads and puts run one at a time: two at
+// once could put an older read over a newer one.
+func (b *base) indexMember(ctx context.Context, memberID int64) error {
+	b.reindexing.Lock()
+	defer b.reindexing.Unlock()
 	found := false
 	var err error
-	scanErr := db.ScanProfiles(ctx, memberID, memberID+1, func(m *rapport.Member) {
+	scanErr := b.db.ScanProfiles(ctx, memberID, memberID+1, func(m *rapport.Member) {
 		found = true
-		err = ix.Put(docOf(m))
+		err = b.search.Put(docOf(m))
 	})
 	if scanErr != nil {
 		return scanErr
 	}
 	if !found {
-		ix.Delete(memberID)
+		b.search.Delete(memberID)
 	}
 	return err
 }

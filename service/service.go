@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/rapportnet/rapport"
@@ -81,7 +82,8 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 	if ix.Search == nil {
 		ix.Search = search.New()
 	}
-	base := base{db: db, graph: ix.Graph, search: ix.Search, profiles: newProfileCache(), now: time.Now, log: log}
+	base := base{db: db, graph: ix.Graph, search: ix.Search, profiles: newProfileCache(),
+		reindexing: &sync.Mutex{}, now: time.Now, log: log}
 	return &Services{
 		Accounts: &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
 		Profiles: &Profiles{base: base, sqlGraph: cfg.SQLGraph},
@@ -109,8 +111,11 @@ type base struct {
 	// profiles keeps profiles for showing them, dropped by every change
 	// (profileChanged); shared by every service.
 	profiles *profileCache
-	now      func() time.Time
-	log      *slog.Logger
+	// reindexing lets one member at a time be read and put into the
+	// search index (see indexMember).
+	reindexing *sync.Mutex
+	now        func() time.Time
+	log        *slog.Logger
 }
 
 // member returns the signed-in caller. Returns EUNAUTHORIZED for an
