@@ -526,10 +526,10 @@ type GraphChange struct {
 	A, B int64
 }
 
-// FindGraphChanges returns the changes with an id above afterID or made
-// after since, in id order, with whether each pair is connected now. The
-// time window catches a change whose id was taken before afterID's but
-// that committed after it was read.
+// FindGraphChanges returns the changes with an id above afterID (10,000 at
+// most) and those made after since, in id order, with whether each pair is
+// connected now. The time window catches a change whose id was taken
+// before afterID's but that committed after it was read.
 func (db *DB) FindGraphChanges(ctx context.Context, afterID int64, since time.Time) ([]GraphChange, []bool, error) {
 	var changes []GraphChange
 	var connected []bool
@@ -537,7 +537,13 @@ func (db *DB) FindGraphChanges(ctx context.Context, afterID int64, since time.Ti
 		rows, err := tx.QueryContext(ctx, `
 			SELECT g.id, g.member_id, g.other_id,
 				EXISTS (SELECT 1 FROM connections c WHERE c.member_id = g.member_id AND c.other_id = g.other_id)
-			FROM graph_changes g WHERE g.id > $1 OR g.at > $2 ORDER BY g.id LIMIT 10000`, afterID, micros(since))
+			FROM (
+				SELECT id, member_id, other_id FROM (
+					SELECT id, member_id, other_id FROM graph_changes WHERE id > $1 ORDER BY id LIMIT 10000
+				) AS fresh
+				UNION ALL
+				SELECT id, member_id, other_id FROM graph_changes WHERE id <= $1 AND at > $2
+			) AS g ORDER BY g.id`, afterID, micros(since))
 		if err != nil {
 			return err
 		}

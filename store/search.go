@@ -36,15 +36,23 @@ type ProfileChange struct {
 	MemberID int64
 }
 
-// FindProfileChanges returns the changes with an id above afterID or made
-// after since, in id order. The time window catches a change whose id was
-// taken before afterID's but that committed after it was read.
+// FindProfileChanges returns the changes with an id above afterID (10,000
+// at most) and those made after since, in id order. The time window
+// catches a change whose id was taken before afterID's but that committed
+// after it was read.
 func (db *DB) FindProfileChanges(ctx context.Context, afterID int64, since time.Time) ([]ProfileChange, error) {
 	var changes []ProfileChange
 	err := db.read(ctx, "find profile changes", func(tx *Tx) error {
+		// The new changes, a batch at a time, and apart from them those of
+		// the window: a busy window must not fill the batch with changes
+		// applied already and hold the new ones back.
 		rows, err := tx.QueryContext(ctx, `
-			SELECT id, member_id FROM profile_changes
-			WHERE id > $1 OR at > $2 ORDER BY id LIMIT 10000`, afterID, micros(since))
+			SELECT id, member_id FROM (
+				SELECT id, member_id FROM profile_changes WHERE id > $1 ORDER BY id LIMIT 10000
+			) AS fresh
+			UNION ALL
+			SELECT id, member_id FROM profile_changes WHERE id <= $1 AND at > $2
+			ORDER BY id`, afterID, micros(since))
 		if err != nil {
 			return err
 		}
