@@ -348,11 +348,18 @@ func (r *ranking) page(skip, limit int) []Found {
 	}
 	if r.viewer == 0 {
 		if r.degree == "" {
-			take(r.byName(r.all), rapport.Relation{})
+			r.eachByName(r.all, func(id int64) bool { return !take([]int64{id}, rapport.Relation{}) })
 		}
 		return out
 	}
-	if r.wants(1) && take(r.byName(roaring.And(r.all, r.first)), rapport.Relation{Degree: 1}) {
+	full := false
+	if r.wants(1) {
+		r.eachByName(roaring.And(r.all, r.first), func(id int64) bool {
+			full = take([]int64{id}, rapport.Relation{Degree: 1})
+			return !full
+		})
+	}
+	if full {
 		return out
 	}
 	if r.wants(2) && 4*r.all.GetCardinality() < uint64(r.network().SecondDegreeSize()) {
@@ -381,7 +388,6 @@ func (r *ranking) page(skip, limit int) []Found {
 			}
 		}
 	} else if r.wants(2) {
-		full := false
 		r.network().SecondByMutual(func(mutual int, members []int64) bool {
 			var group []int64
 			for _, id := range members {
@@ -408,20 +414,20 @@ func (r *ranking) page(skip, limit int) []Found {
 	// members. Those out of network are kept, in order, for when it is not.
 	var outside []int64
 	need := skip + limit - len(out)
-	full := false
-	for _, id := range r.byName(roaring.AndNot(r.all, r.first)) {
+	r.eachByName(roaring.AndNot(r.all, r.first), func(id int64) bool {
 		switch r.network().Degree(id) {
 		case graph.Third:
-			if full = take([]int64{id}, rapport.Relation{Degree: 3}); full {
-				return out
-			}
+			full = take([]int64{id}, rapport.Relation{Degree: 3})
 		case graph.OutOfNetwork:
 			if len(outside) < need {
 				outside = append(outside, id)
 			}
 		}
+		return !full
+	})
+	if !full {
+		take(outside, rapport.Relation{})
 	}
-	take(outside, rapport.Relation{})
 	return out
 }
 
@@ -429,14 +435,16 @@ func (r *ranking) page(skip, limit int) []Found {
 // in 16 bits by the graph index).
 const mostMutual = 1 << 16
 
-// byName lists a set of members with those whose name matches first, each
-// part by id.
-func (r *ranking) byName(set *roaring.Bitmap) []int64 {
-	var out []int64
+// eachByName passes the members of a set to yield, those whose name
+// matches first, each part by id, until yield returns false.
+func (r *ranking) eachByName(set *roaring.Bitmap, yield func(id int64) bool) {
 	for _, part := range []*roaring.Bitmap{roaring.And(set, r.best), roaring.AndNot(set, r.best)} {
-		part.Iterate(func(x uint32) bool { out = append(out, int64(x)); return true })
+		more := true
+		part.Iterate(func(x uint32) bool { more = yield(int64(x)); return more })
+		if !more {
+			return
+		}
 	}
-	return out
 }
 
 // orderByName orders members as byName does.

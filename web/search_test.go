@@ -241,21 +241,30 @@ func TestSearchPaging(t *testing.T) {
 		rename(t, site, token, "Paige Turner "+h, "")
 		want = append(want, h)
 	}
+	for _, token := range []string{me, ""} { // signed in, and anonymous
+		got := walkPages(t, site, token, "q=paige", 23)
+		if !slices.Equal(got, want) {
+			t.Errorf("pages as %q = %v, want %v", token, got, want)
+		}
+	}
+}
+
+// walkPages follows the cursor of a search to its last page and returns the
+// handles found, checking the total on every page.
+func walkPages(t *testing.T, site *testSite, token, query string, total int) []string {
+	t.Helper()
 	var got []string
-	params := "q=paige"
+	params := query
 	for pages := 0; ; pages++ {
-		page := searchAs(t, site, me, params)
-		if page.Total != 23 || len(page.Results) > 10 {
+		page := searchAs(t, site, token, params)
+		if page.Total != total || len(page.Results) > 10 {
 			t.Fatalf("page %d: total %d, %d results", pages, page.Total, len(page.Results))
 		}
 		got = append(got, page.handles()...)
 		if page.NextCursor == nil {
-			break
+			return got
 		}
-		params = "q=paige&cursor=" + url.QueryEscape(*page.NextCursor)
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("pages = %v, want %v", got, want)
+		params = query + "&cursor=" + url.QueryEscape(*page.NextCursor)
 	}
 }
 
