@@ -363,8 +363,9 @@ type School struct {
 }
 
 // Schools returns up to n schools one of whose words starts with each word
-// of text, most named first.
-func (ix *Index) Schools(text string, n int) []School {
+// of text, most named first, counting only the members not in hidden (nil
+// for none): a school that only hidden members name is not suggested.
+func (ix *Index) Schools(text string, n int, hidden *roaring.Bitmap) []School {
 	words := Words(text)
 	if len(words) == 0 || n <= 0 {
 		return nil
@@ -373,8 +374,17 @@ func (ix *Index) Schools(text string, n int) []School {
 	defer ix.mu.RUnlock()
 	var out []School
 	for key, s := range ix.schools {
-		if matchesAllPrefixes(strings.Fields(key), words) {
-			out = append(out, School{Name: s.name, Members: s.members})
+		if !matchesAllPrefixes(strings.Fields(key), words) {
+			continue
+		}
+		members := s.members
+		if hidden != nil {
+			if p := ix.posting(school, key); p != nil {
+				members = int(p.GetCardinality() - p.AndCardinality(hidden))
+			}
+		}
+		if members > 0 {
+			out = append(out, School{Name: s.name, Members: members})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -150,14 +150,14 @@ func TestPutReplacesAndDeleteRemoves(t *testing.T) {
 	if got := ids(ix.Search(Query{Text: "engineer", SignedIn: true}).All); !slices.Equal(got, []int64{3, 4}) {
 		t.Errorf("old headline still found: %v", got)
 	}
-	if got := ix.Schools("tu m", 10); !slices.Equal(got, []School{{Name: "TU München", Members: 1}}) {
+	if got := ix.Schools("tu m", 10, nil); !slices.Equal(got, []School{{Name: "TU München", Members: 1}}) {
 		t.Errorf("schools after the edit = %v", got)
 	}
 	ix.Delete(3)
 	if got := ids(ix.Typeahead("zoe", true)); !slices.Equal(got, []int64{1}) {
 		t.Errorf("after delete: %v", got)
 	}
-	if got := ix.Schools("tu", 10); got != nil {
+	if got := ix.Schools("tu", 10, nil); got != nil {
 		t.Errorf("a school nobody names is still suggested: %v", got)
 	}
 	if s := ix.Stats(); s.Members != 3 {
@@ -168,13 +168,21 @@ func TestPutReplacesAndDeleteRemoves(t *testing.T) {
 func TestSchools(t *testing.T) {
 	ix := New()
 	mustPut(t, ix, sample()...)
-	got := ix.Schools("univ le", 5)
+	got := ix.Schools("univ le", 5, nil)
 	if !slices.Equal(got, []School{{Name: "University of Leeds", Members: 1}}) {
 		t.Errorf("Schools(univ le) = %v", got)
 	}
-	got = ix.Schools("m", 5) // München is named by two members (once each)
+	got = ix.Schools("m", 5, nil) // München is named by two members (once each)
 	if !slices.Equal(got, []School{{Name: "TU München", Members: 2}}) {
 		t.Errorf("Schools(m) = %v", got)
+	}
+	// Hidden members are not counted, and a school only they name is not
+	// suggested.
+	if got := ix.Schools("m", 5, roaring.BitmapOf(3)); !slices.Equal(got, []School{{Name: "TU München", Members: 1}}) {
+		t.Errorf("Schools(m) without member 3 = %v", got)
+	}
+	if got := ix.Schools("univ", 5, roaring.BitmapOf(2)); got != nil {
+		t.Errorf("a school only a hidden member names is suggested: %v", got)
 	}
 }
 
@@ -286,7 +294,7 @@ func TestConcurrentPutAndSearch(t *testing.T) {
 					return
 				}
 				ix.Typeahead("zo wri", true)
-				ix.Schools("tu", 3)
+				ix.Schools("tu", 3, nil)
 			}
 		})
 	}

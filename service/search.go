@@ -179,12 +179,17 @@ func (s *Search) Typeahead(ctx context.Context, text string) ([]Found, error) {
 	return s.cards(ctx, r.page(0, TypeaheadSize))
 }
 
-// Schools suggests schools that members name, for the education form.
+// Schools suggests schools that members name, for the education form,
+// counting neither the caller nor members either side of a block with them.
 func (s *Search) Schools(ctx context.Context, text string) ([]search.School, error) {
 	if utf8.RuneCountInString(text) > SearchMaxLen {
 		return nil, &rapport.Error{Code: rapport.EINVALID, Field: "q", Message: fmt.Sprintf("Search text has at most %d characters.", SearchMaxLen)}
 	}
-	return s.search.Schools(text, TypeaheadSize), nil
+	hidden, err := s.hidden(ctx, rapport.CallerFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return s.search.Schools(text, TypeaheadSize, hidden), nil
 }
 
 func (q MemberQuery) validate() error {
