@@ -28,7 +28,14 @@ type Circle struct {
 }
 
 // Circle works out the viewer's circle: as costly as SecondDegreeSize.
-func (g *Index) Circle(viewer int64) *Circle {
+func (g *Index) Circle(viewer int64) *Circle { return g.circle(viewer, false) }
+
+// CircleCounted is Circle with the mutual connections of every second-degree
+// member counted in the same walk, for a caller that will ask Mutual or
+// SecondByMutual: one walk instead of two.
+func (g *Index) CircleCounted(viewer int64) *Circle { return g.circle(viewer, true) }
+
+func (g *Index) circle(viewer int64, counted bool) *Circle {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
 	c := &Circle{g: g, taken: g.changes, viewerID: viewer}
@@ -42,6 +49,14 @@ func (g *Index) Circle(viewer int64) *Circle {
 	for _, x := range g.adj[nv] {
 		c.first[x/64] |= 1 << (x % 64)
 	}
+	if counted {
+		c.walkOnce.Do(c.count)
+		for _, y := range c.reached {
+			c.second[y/64] |= 1 << (y % 64)
+		}
+		c.size = len(c.reached)
+		return c
+	}
 	for _, x := range g.adj[nv] {
 		for _, y := range g.adj[x] {
 			c.second[y/64] |= 1 << (y % 64)
@@ -54,34 +69,6 @@ func (g *Index) Circle(viewer int64) *Circle {
 		c.second[i] &^= c.first[i]
 		c.size += bits.OnesCount64(c.second[i])
 	}
-	return c
-}
-
-// CircleCounted is Circle with the mutual connections of every second-degree
-// member counted in the same walk, for a caller that will ask Mutual or
-// SecondByMutual: one walk instead of two.
-func (g *Index) CircleCounted(viewer int64) *Circle {
-	c := &Circle{g: g, viewerID: viewer}
-	c.walkOnce.Do(func() {
-		g.mu.RLock()
-		defer g.mu.RUnlock()
-		c.taken = g.changes
-		nv, ok := g.node(viewer, false)
-		if !ok {
-			return
-		}
-		words := (len(g.ext) + 63) / 64
-		c.viewer, c.known = nv, true
-		c.first, c.second = make([]uint64, words), make([]uint64, words)
-		for _, x := range g.adj[nv] {
-			c.first[x/64] |= 1 << (x % 64)
-		}
-		c.count()
-		for _, y := range c.reached {
-			c.second[y/64] |= 1 << (y % 64)
-		}
-		c.size = len(c.reached)
-	})
 	return c
 }
 
@@ -194,34 +181,17 @@ func (c *Circle) count() {
 	sc := g.getScratch()
 	defer g.putScratch(sc)
 	tally := sc.tally
-	const known = ^uint16(0)
-	nv := c.viewer
-	tally[nv] = known
-	for _, x := range g.adj[nv] {
-		tally[x] = known
-	}
+	g.markViewer(tally, c.viewer, known)
 	var reached []uint32
-	for _, x := range g.adj[nv] {
-		for _, y := range g.adj[x] {
-			switch t := tally[y]; t {
-			case known, mostPaths:
-			case 0:
-				reached = append(reached, y)
-				tally[y] = 1
-			default:
-				tally[y] = t + 1
-			}
-		}
+	for _, x := range g.adj[c.viewer] {
+		reached = countPaths(tally, g.adj[x], reached)
 	}
 	c.mutual = make([]uint16, len(g.ext))
 	for _, y := range reached {
 		c.mutual[y] = tally[y]
 		tally[y] = 0
 	}
-	tally[nv] = 0
-	for _, x := range g.adj[nv] {
-		tally[x] = 0
-	}
+	g.markViewer(tally, c.viewer, 0)
 	c.reached = reached
 }
 

@@ -8,12 +8,7 @@ import (
 // TestCircleAgreesWithDegree checks the cached circle against the uncached
 // answers on a real graph.
 func TestCircleAgreesWithDegree(t *testing.T) {
-	edges := loadEdges(t, "ego-facebook.edges")
-	b := NewBuilder()
-	for _, e := range edges {
-		b.Add(e[0], e[1])
-	}
-	g := b.Index()
+	g, _ := egoFacebook(t)
 	rnd := rand.New(rand.NewPCG(7, 8))
 	for i := 0; i < 20; i++ {
 		viewer := int64(rnd.IntN(4039) + 1)
@@ -36,14 +31,7 @@ func TestCircleAgreesWithDegree(t *testing.T) {
 // TestSecondByMutualAgreesWithNaive checks the ranked second degree against
 // the naive count of mutual connections, on a real graph.
 func TestSecondByMutualAgreesWithNaive(t *testing.T) {
-	edges := loadEdges(t, "ego-facebook.edges")
-	b := NewBuilder()
-	n := naive{}
-	for _, e := range edges {
-		b.Add(e[0], e[1])
-		n.add(e[0], e[1])
-	}
-	g := b.Index()
+	g, n := egoFacebook(t)
 	rnd := rand.New(rand.NewPCG(9, 10))
 	for i := 0; i < 20; i++ {
 		viewer := int64(rnd.IntN(4039) + 1)
@@ -79,14 +67,7 @@ func TestSecondByMutualAgreesWithNaive(t *testing.T) {
 // TestCircleMutualAgreesWithNaive checks the mutual counts a circle looks
 // up against the naive count, for second-degree members and others.
 func TestCircleMutualAgreesWithNaive(t *testing.T) {
-	edges := loadEdges(t, "ego-facebook.edges")
-	b := NewBuilder()
-	n := naive{}
-	for _, e := range edges {
-		b.Add(e[0], e[1])
-		n.add(e[0], e[1])
-	}
-	g := b.Index()
+	g, n := egoFacebook(t)
 	rnd := rand.New(rand.NewPCG(11, 12))
 	for i := 0; i < 20; i++ {
 		viewer := int64(rnd.IntN(4039) + 1)
@@ -107,12 +88,7 @@ func TestCircleMutualAgreesWithNaive(t *testing.T) {
 // TestCircleCountedAgreesWithCircle checks that the circle counted in one
 // walk places members as the plain one does, and counts as Mutual does.
 func TestCircleCountedAgreesWithCircle(t *testing.T) {
-	edges := loadEdges(t, "ego-facebook.edges")
-	b := NewBuilder()
-	for _, e := range edges {
-		b.Add(e[0], e[1])
-	}
-	g := b.Index()
+	g, _ := egoFacebook(t)
 	rnd := rand.New(rand.NewPCG(13, 14))
 	for i := 0; i < 20; i++ {
 		viewer := int64(rnd.IntN(4039) + 1)
@@ -165,4 +141,17 @@ func TestCircleCurrent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// egoFacebook is the real ego-Facebook graph as an index, and as the naive
+// implementation to check it against.
+func egoFacebook(t *testing.T) (*Index, naive) {
+	t.Helper()
+	b := NewBuilder()
+	n := naive{}
+	for _, e := range loadEdges(t, "ego-facebook.edges") {
+		b.Add(e[0], e[1])
+		n.add(e[0], e[1])
+	}
+	return b.Index(), n
 }

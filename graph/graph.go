@@ -363,6 +363,36 @@ func (g *Index) Suggestions(a int64, n int, exclude func(id int64) bool) []Sugge
 	return top
 }
 
+// known marks, in a tally, the viewer and their connections: never
+// candidates, never counted.
+const known = ^uint16(0)
+
+// markViewer sets the viewer's entry in a tally, and their connections', to
+// v: known before a walk, 0 after it.
+func (g *Index) markViewer(tally []uint16, nv uint32, v uint16) {
+	tally[nv] = v
+	for _, x := range g.adj[nv] {
+		tally[x] = v
+	}
+}
+
+// countPaths is one list of a walk: one more path to each of its members,
+// a member reached for the first time appended to reached. It is the inner
+// loop of people you may know and of the counted circle.
+func countPaths(tally []uint16, list, reached []uint32) []uint32 {
+	for _, y := range list {
+		switch t := tally[y]; t {
+		case known, mostPaths:
+		case 0:
+			reached = append(reached, y)
+			tally[y] = 1
+		default:
+			tally[y] = t + 1
+		}
+	}
+	return reached
+}
+
 // mostPaths is where the count of mutual connections of a suggestion stops
 // growing: far above the most connections a member may have (30,000 by
 // default), so counts are exact on any site that keeps that limit.
@@ -399,17 +429,8 @@ func (g *Index) suggestions(a int64, n int, exclude func(id int64) bool) ([]Sugg
 	// tally is all zeros between queries; one load and one store a step is
 	// the whole cost of the walk.
 	tally := sc.tally
-	const known = ^uint16(0) // a itself and its connections: not candidates
-	tally[na] = known
-	for _, x := range g.adj[na] {
-		tally[x] = known
-	}
-	defer func() {
-		tally[na] = 0
-		for _, x := range g.adj[na] {
-			tally[x] = 0
-		}
-	}()
+	g.markViewer(tally, na, known)
+	defer g.markViewer(tally, na, 0)
 	lists, work := g.byDegree(sc, g.adj[na])
 	checkAt := []int{work * 2 / 3, work / 2, work / 3, work / 4} // steps left at each check
 	if work < pruneMinWork {
@@ -419,16 +440,7 @@ func (g *Index) suggestions(a int64, n int, exclude func(id int64) bool) ([]Sugg
 	defer func() { sc.list = candidates[:0] }()
 	left := work
 	for i, x := range lists {
-		for _, y := range g.adj[x] {
-			switch t := tally[y]; t {
-			case known, mostPaths:
-			case 0:
-				candidates = append(candidates, y)
-				tally[y] = 1
-			default:
-				tally[y] = t + 1
-			}
-		}
+		candidates = countPaths(tally, g.adj[x], candidates)
 		left -= len(g.adj[x])
 		if len(checkAt) == 0 || left > checkAt[0] {
 			continue

@@ -66,6 +66,15 @@ func New(opts Options) (*Generator, error) {
 	}, nil
 }
 
+// Members makes the next n members, as Member does one.
+func (g *Generator) Members(n int) []*rapport.Member {
+	out := make([]*rapport.Member, n)
+	for i := range out {
+		out[i] = g.Member()
+	}
+	return out
+}
+
 // Member makes the next member: handle, email address, display name and a
 // whole public profile. Handles are unique among the members of one
 // generator and, with Options.Taken, on the site; the email address is the

@@ -21,11 +21,7 @@ func mustGenerate(tb testing.TB, s uint64, n int, taken func(string) bool) []*ra
 	if err != nil {
 		tb.Fatal(err)
 	}
-	out := make([]*rapport.Member, n)
-	for i := range out {
-		out[i] = g.Member()
-	}
-	return out
+	return g.Members(n)
 }
 
 func TestDeterministic(t *testing.T) {

@@ -26,8 +26,7 @@ func BenchmarkSearchLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	docs := make([]search.Doc, n)
-	for i := range docs {
-		m := gen.Member()
+	for i, m := range gen.Members(n) {
 		m.ID = int64(i + 1)
 		docs[i] = docOf(m)
 	}

@@ -147,10 +147,7 @@ func seedMembers(ctx context.Context, db *store.DB, gen *seed.Generator, n int, 
 	go func() {
 		defer close(chunks)
 		for done := 0; done < n; done += seedChunk {
-			chunk := make([]*rapport.Member, min(seedChunk, n-done))
-			for i := range chunk {
-				chunk[i] = gen.Member()
-			}
+			chunk := gen.Members(min(seedChunk, n-done))
 			select {
 			case chunks <- chunk:
 			case <-ctx.Done():

@@ -19,11 +19,7 @@ func mustGenerate(tb testing.TB, n int) []*rapport.Member {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	out := make([]*rapport.Member, n)
-	for i := range out {
-		out[i] = g.Member()
-	}
-	return out
+	return g.Members(n)
 }
 
 func TestSeedMembers(t *testing.T) {

@@ -39,13 +39,7 @@ func runGraph(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	if err := cfg.finish(); err != nil {
-		return err
-	}
-	db, err := openStore(ctx, *cfg, nil)
+	db, err := openStoreWithFlags(ctx, cfg, fs, rest)
 	if err != nil {
 		return err
 	}

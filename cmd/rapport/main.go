@@ -169,6 +169,18 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
+// openStoreWithFlags parses an operator command's flags and opens the store
+// they name, migrated.
+func openStoreWithFlags(ctx context.Context, cfg *Config, fs *flag.FlagSet, args []string) (*store.DB, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if err := cfg.finish(); err != nil {
+		return nil, err
+	}
+	return openStore(ctx, *cfg, nil)
+}
+
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DB, log)
 	if err != nil {

@@ -69,21 +69,9 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Fatalf("weak password: %d %s", status, body)
 	}
 	signUp(t, base, "ada")
-	status, body := postJSON(t, base+"/api/v1/sessions", map[string]string{"email": "ada@example.com", "password": strongPassword})
-	if status != 201 {
-		t.Fatalf("log in: %d %s", status, body)
-	}
-	var tok struct{ Token string }
-	json.Unmarshal([]byte(body), &tok)
-	req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
-	req.Header.Set("Authorization", "Bearer "+tok.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("me: %d", resp.StatusCode)
+	token, status, me := signInAndGetMe(t, base, "ada@example.com", strongPassword)
+	if status != 200 {
+		t.Fatalf("me: %d %s", status, me)
 	}
 	if _, body := get(t, base+"/metrics"); !strings.Contains(body, `rapport_http_requests_total{route="POST /api/v1/accounts",status="201"} 1`) {
 		t.Fatalf("metrics lack the sign-up:\n%s", body)
@@ -101,7 +89,7 @@ func TestServeEndToEnd(t *testing.T) {
 	case <-time.After(15 * time.Second): // a deadline against hanging, not a measurement
 		t.Fatal("serve did not stop after its context was cancelled")
 	}
-	if strings.Contains(stderr.String(), strongPassword) || strings.Contains(stderr.String(), tok.Token) {
+	if strings.Contains(stderr.String(), strongPassword) || strings.Contains(stderr.String(), token) {
 		t.Fatal("a password or token is in the logs")
 	}
 }
@@ -322,6 +310,28 @@ func tryPostJSON(url string, body any) (int, string, error) {
 	defer resp.Body.Close()
 	out, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(out), err
+}
+
+// signInAndGetMe signs in through the API, failing the test when that does
+// not answer 201, and returns the token and the answer to GET /api/v1/me
+// with it.
+func signInAndGetMe(t *testing.T, base, email, password string) (token string, status int, me string) {
+	t.Helper()
+	status, body := postJSON(t, base+"/api/v1/sessions", map[string]string{"email": email, "password": password})
+	if status != 201 {
+		t.Fatalf("sign in as %s: %d %s", email, status, body)
+	}
+	var tok struct{ Token string }
+	json.Unmarshal([]byte(body), &tok)
+	req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	read, _ := io.ReadAll(resp.Body)
+	return tok.Token, resp.StatusCode, string(read)
 }
 
 func postJSON(t *testing.T, url string, body any) (int, string) {

@@ -45,13 +45,7 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		fs.StringVar(&q.School, "school", "", "only members who studied there")
 		fs.StringVar(&q.Location, "location", "", "only members who live there")
 	}
-	if err := fs.Parse(rest); err != nil {
-		return err
-	}
-	if err := cfg.finish(); err != nil {
-		return err
-	}
-	db, err := openStore(ctx, *cfg, nil)
+	db, err := openStoreWithFlags(ctx, cfg, fs, rest)
 	if err != nil {
 		return err
 	}

@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -94,22 +92,9 @@ func TestSeedThenSignIn(t *testing.T) {
 				}
 			})
 			t.Run("DemoPassword", func(t *testing.T) {
-				status, body := postJSON(t, base+"/api/v1/sessions", map[string]string{"email": seeded.email, "password": seeded.password})
-				if status != 201 {
-					t.Fatalf("sign in as %s: %d %s", seeded.email, status, body)
-				}
-				var tok struct{ Token string }
-				json.Unmarshal([]byte(body), &tok)
-				req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
-				req.Header.Set("Authorization", "Bearer "+tok.Token)
-				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer resp.Body.Close()
-				me, _ := io.ReadAll(resp.Body)
-				if resp.StatusCode != 200 || !strings.Contains(string(me), seeded.email) || !strings.Contains(string(me), `"positions":[{`) {
-					t.Fatalf("me: %d %s", resp.StatusCode, me)
+				_, status, me := signInAndGetMe(t, base, seeded.email, seeded.password)
+				if status != 200 || !strings.Contains(me, seeded.email) || !strings.Contains(me, `"positions":[{`) {
+					t.Fatalf("me: %d %s", status, me)
 				}
 			})
 		})
