@@ -9,6 +9,11 @@ type Caller struct {
 	Handle    string
 	SessionID int64 // the session the request came with, or 0
 	TokenID   int64 // the personal access token the request came with, or 0
+	// SeatID is the seat the request acts from, 0 when it acts for the
+	// personal account: one request acts in one context, never both. The
+	// service checks, at every request, that the seat is the caller's and
+	// active.
+	SeatID int64
 }
 
 // Anonymous reports whether the caller is not signed in.

@@ -72,6 +72,10 @@ type Profile struct {
 	Positions             []Position
 	Education             []Education
 	Skills                []string
+	// OpenToWork is the visibility of the member's open-to-work signal,
+	// "" when it is off. Only the search index reads it; who may see the
+	// signal is decided in service/recruiter.go.
+	OpenToWork string
 }
 
 // ProfileUpdate holds the profile fields to change; nil fields stay as they are.
@@ -117,6 +121,10 @@ type Position struct {
 	MemberID         int64
 	Title            string
 	OrganizationName string
+	// OrganizationID links the position to an organization's page; 0 leaves
+	// it as free text. OrganizationSlug is the page's address, when linked.
+	OrganizationID   int64
+	OrganizationSlug string
 	Location         string
 	Start            Month
 	End              *Month

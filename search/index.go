@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -27,13 +28,19 @@ type Doc struct {
 	Schools     []string
 	Skills      []string
 	MembersOnly bool // the profile is shown to signed-in members only
+	// OpenToWork is the visibility of the member's open-to-work signal
+	// ("recruiters" or "everyone"), or "" when it is off. The index keeps
+	// the members apart; who may see them is the service's to decide.
+	OpenToWork string
 }
 
 // Position is a job on a profile, as search sees it.
 type Position struct {
 	Title        string
 	Organization string
-	Current      bool
+	// OrganizationID is the organization page the position links to, or 0.
+	OrganizationID int64
+	Current        bool
 }
 
 // field says where in a profile a term was found; it is the first byte of
@@ -51,6 +58,9 @@ const (
 	pastOrg    field = 'P'
 	school     field = 'S'
 	location   field = 'L'
+	// employer holds the members with a current position linked to an
+	// organization page, by the page's id.
+	employer field = 'E'
 )
 
 // wordFields are the fields that the words of a query are looked up in.
@@ -78,6 +88,8 @@ type Index struct {
 	docs        map[uint32][]uint32
 	all         *roaring.Bitmap
 	membersOnly *roaring.Bitmap
+	// open holds the members open to work, by the visibility they chose.
+	open map[string]*roaring.Bitmap
 	schools     map[string]*schoolName // by Key
 	version     int64
 	// prefixes holds the terms of the prefixes of each word of a name: the
@@ -108,6 +120,7 @@ func New() *Index {
 		docs:        map[uint32][]uint32{},
 		all:         roaring.New(),
 		membersOnly: roaring.New(),
+		open:        map[string]*roaring.Bitmap{},
 		schools:     map[string]*schoolName{},
 		prefixes:    map[string][]uint32{},
 	}
@@ -203,6 +216,9 @@ func (ix *Index) put(d Doc) error {
 	}
 	for _, p := range d.Positions {
 		addWords(titleWord, p.Title)
+		if p.Current && p.OrganizationID != 0 {
+			add(employer, strconv.FormatInt(p.OrganizationID, 10))
+		}
 		if k := addWords(placeWord, p.Organization); k != "" {
 			if p.Current {
 				add(currentOrg, k)
@@ -234,6 +250,12 @@ func (ix *Index) put(d Doc) error {
 	if d.MembersOnly {
 		ix.membersOnly.Add(m)
 	}
+	if d.OpenToWork != "" {
+		if ix.open[d.OpenToWork] == nil {
+			ix.open[d.OpenToWork] = roaring.New()
+		}
+		ix.open[d.OpenToWork].Add(m)
+	}
 	return nil
 }
 
@@ -262,6 +284,39 @@ func (ix *Index) remove(m uint32) {
 	delete(ix.docs, m)
 	ix.all.Remove(m)
 	ix.membersOnly.Remove(m)
+	for _, b := range ix.open {
+		b.Remove(m)
+	}
+}
+
+// OpenToWork returns the members open to work who chose a visibility: a
+// new bitmap, the caller's.
+func (ix *Index) OpenToWork(visibility string) *roaring.Bitmap {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if b := ix.open[visibility]; b != nil {
+		return b.Clone()
+	}
+	return roaring.New()
+}
+
+// Employees returns the members who currently work at an organization: a
+// current position linked to its page, or a current position whose
+// organization, typed as free text, has the page's name. A new bitmap, the
+// caller's.
+func (ix *Index) Employees(orgID int64, name string) *roaring.Bitmap {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := roaring.New()
+	if p := ix.posting(employer, strconv.FormatInt(orgID, 10)); p != nil {
+		out.Or(p)
+	}
+	if k := Key(name); k != "" {
+		if p := ix.posting(currentOrg, k); p != nil {
+			out.Or(p)
+		}
+	}
+	return out
 }
 
 // term returns the number of a term, making it when new.

@@ -24,12 +24,15 @@ type Query struct {
 	// nothing in the answer: a word is widened to its typos only when no
 	// one the searcher may find matches it as typed.
 	Hidden *roaring.Bitmap
+	// Within, when set, keeps only these members: a filter decided by the
+	// caller, such as the members a recruiter may see open to work.
+	Within *roaring.Bitmap
 }
 
 // Empty reports whether the query asks for nothing: no word and no filter.
 func (q Query) Empty() bool {
 	return len(Words(q.Text)) == 0 && Key(q.CurrentOrganization) == "" && Key(q.PastOrganization) == "" &&
-		Key(q.School) == "" && Key(q.Location) == ""
+		Key(q.School) == "" && Key(q.Location) == "" && q.Within == nil
 }
 
 // Matches are the members a query found. Best holds those found by their
@@ -102,6 +105,14 @@ func (ix *Index) Search(q Query) Matches {
 		}
 		all.And(p)
 		best.And(p)
+	}
+	if q.Within != nil {
+		if all == nil {
+			all, best = q.Within.Clone(), roaring.New()
+		} else {
+			all.And(q.Within)
+			best.And(q.Within)
+		}
 	}
 	if all == nil {
 		return Matches{All: roaring.New(), Best: roaring.New()}

@@ -27,7 +27,7 @@ func notFoundMember() error { return rapport.Errorf(rapport.ENOTFOUND, "Member n
 // other finds the member at handle as the caller may reach them. Returns
 // ENOTFOUND for no such member, a suspended one, and one who blocked the
 // caller, alike; and whether the caller blocked them.
-func (s *Network) other(ctx context.Context, c rapport.Caller, handle string) (m *rapport.Member, callerBlocked bool, err error) {
+func (s *base) other(ctx context.Context, c rapport.Caller, handle string) (m *rapport.Member, callerBlocked bool, err error) {
 	m, err = s.db.FindMemberByHandle(ctx, rapport.NormalizeHandle(handle))
 	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
 		return nil, false, notFoundMember()

@@ -106,6 +106,9 @@ func (s *Profiles) AddPosition(ctx context.Context, p rapport.Position) (*rappor
 		return nil, err
 	}
 	p.ID, p.MemberID = 0, c.MemberID
+	if err := s.link(ctx, &p); err != nil {
+		return nil, err
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -124,6 +127,9 @@ func (s *Profiles) UpdatePosition(ctx context.Context, id int64, p rapport.Posit
 		return nil, err
 	}
 	p.ID, p.MemberID = id, c.MemberID
+	if err := s.link(ctx, &p); err != nil {
+		return nil, err
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -132,6 +138,26 @@ func (s *Profiles) UpdatePosition(ctx context.Context, id int64, p rapport.Posit
 	}
 	s.profileChanged(ctx, c.MemberID)
 	return &p, nil
+}
+
+// link links a position to the organization page its OrganizationSlug
+// names, taking the page's name; without a slug the position stays free
+// text. Returns EINVALID naming organization_slug for a page that does
+// not exist.
+func (s *Profiles) link(ctx context.Context, p *rapport.Position) error {
+	p.OrganizationID = 0
+	if strings.TrimSpace(p.OrganizationSlug) == "" {
+		p.OrganizationSlug = ""
+		return nil
+	}
+	o, err := s.db.FindOrganization(ctx, rapport.NormalizeSlug(p.OrganizationSlug))
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return rapport.FieldError("organization_slug", "There is no organization page at this address.")
+	} else if err != nil {
+		return err
+	}
+	p.OrganizationID, p.OrganizationSlug, p.OrganizationName = o.ID, o.Slug, o.Name
+	return nil
 }
 
 // DeletePosition removes one of the caller's positions. Returns ENOTFOUND

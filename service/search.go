@@ -502,9 +502,10 @@ func (s *Search) cards(ctx context.Context, found []Found) ([]Found, error) {
 // docOf is what the search index keeps of a member.
 func docOf(m *rapport.Member) search.Doc {
 	d := search.Doc{MemberID: m.ID, Name: m.DisplayName, Headline: m.Profile.Headline, Location: m.Profile.Location,
-		Skills: m.Profile.Skills, MembersOnly: m.Profile.Visibility == rapport.VisibilityMembers}
+		Skills: m.Profile.Skills, MembersOnly: m.Profile.Visibility == rapport.VisibilityMembers, OpenToWork: m.Profile.OpenToWork}
 	for _, p := range m.Profile.Positions {
-		d.Positions = append(d.Positions, search.Position{Title: p.Title, Organization: p.OrganizationName, Current: p.End == nil})
+		d.Positions = append(d.Positions, search.Position{Title: p.Title, Organization: p.OrganizationName,
+			OrganizationID: p.OrganizationID, Current: p.End == nil})
 	}
 	for _, e := range m.Profile.Education {
 		d.Schools = append(d.Schools, e.School)

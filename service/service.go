@@ -57,8 +57,11 @@ func DefaultConfig() Config {
 type Services struct {
 	Accounts *Accounts
 	Profiles *Profiles
-	Network  *Network
-	Search   *Search
+	Network       *Network
+	Search        *Search
+	Organizations *Organizations
+	Seats         *Seats
+	Recruiter     *Recruiter
 }
 
 // Indexes are the in-memory indexes kept beside the store, each built from
@@ -84,11 +87,15 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 	}
 	base := base{db: db, graph: ix.Graph, search: ix.Search, profiles: newProfileCache(),
 		reindexing: &sync.Mutex{}, now: time.Now, log: log}
+	people := &Search{base: base, circles: newCircleCache(ix.Graph)}
 	return &Services{
-		Accounts: &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
-		Profiles: &Profiles{base: base, sqlGraph: cfg.SQLGraph},
-		Network:  &Network{base: base, cfg: cfg},
-		Search:   &Search{base: base, circles: newCircleCache(ix.Graph)},
+		Accounts:      &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
+		Profiles:      &Profiles{base: base, sqlGraph: cfg.SQLGraph},
+		Network:       &Network{base: base, cfg: cfg},
+		Search:        people,
+		Organizations: &Organizations{base: base},
+		Seats:         &Seats{base: base},
+		Recruiter:     &Recruiter{base: base, people: people},
 	}
 }
 
@@ -101,6 +108,9 @@ func (s *Services) SetClock(now func() time.Time) {
 	s.Profiles.now = now
 	s.Network.now = now
 	s.Search.now = now
+	s.Organizations.now = now
+	s.Seats.now = now
+	s.Recruiter.now = now
 }
 
 // base is what every service has.

@@ -470,14 +470,8 @@ func (db *DB) FindMemberCards(ctx context.Context, ids []int64) (map[int64]*rapp
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	marks := make([]string, len(ids))
-	for i, id := range ids {
-		args[i] = id
-		marks[i] = fmt.Sprintf("$%d", i+1)
-	}
 	list, err := db.queryCards(ctx, "find member cards", `SELECT `+fmt.Sprintf(memberCard, "m")+` FROM members m
-		WHERE m.status = 'active' AND m.id IN (`+strings.Join(marks, ", ")+`)`, args...)
+		WHERE m.status = 'active' AND m.id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
 	for _, m := range list {
 		out[m.ID] = m
 	}

@@ -10,6 +10,14 @@ import (
 	"github.com/rapportnet/rapport"
 )
 
+// orgID is the organization a position links to, or NULL for free text.
+func orgID(p *rapport.Position) any {
+	if p.OrganizationID == 0 {
+		return nil
+	}
+	return p.OrganizationID
+}
+
 func endMonth(p *rapport.Position) any {
 	if p.End == nil {
 		return nil
@@ -25,10 +33,10 @@ func (db *DB) CreatePosition(ctx context.Context, p *rapport.Position, now time.
 			return err
 		}
 		return tx.QueryRowContext(ctx, `
-			INSERT INTO positions (member_id, title, organization_name, organization_key, location, start_month, end_month, description, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			p.MemberID, strings.TrimSpace(p.Title), strings.TrimSpace(p.OrganizationName), rapport.Fold(p.OrganizationName), strings.TrimSpace(p.Location),
-			p.Start.String(), endMonth(p), p.Description, micros(now)).Scan(&p.ID)
+			INSERT INTO positions (member_id, title, organization_name, organization_key, organization_id, location, start_month, end_month, description, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			p.MemberID, strings.TrimSpace(p.Title), strings.TrimSpace(p.OrganizationName), rapport.Fold(p.OrganizationName), orgID(p),
+			strings.TrimSpace(p.Location), p.Start.String(), endMonth(p), p.Description, micros(now)).Scan(&p.ID)
 	})
 }
 
@@ -37,10 +45,11 @@ func (db *DB) CreatePosition(ctx context.Context, p *rapport.Position, now time.
 func (db *DB) UpdatePosition(ctx context.Context, p *rapport.Position) error {
 	return db.writeProfile(ctx, "update position", p.MemberID, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `
-			UPDATE positions SET title = $1, organization_name = $2, organization_key = $3, location = $4, start_month = $5, end_month = $6, description = $7
-			WHERE id = $8 AND member_id = $9`,
-			strings.TrimSpace(p.Title), strings.TrimSpace(p.OrganizationName), rapport.Fold(p.OrganizationName), strings.TrimSpace(p.Location),
-			p.Start.String(), endMonth(p), p.Description, p.ID, p.MemberID)
+			UPDATE positions SET title = $1, organization_name = $2, organization_key = $3, organization_id = $4, location = $5,
+				start_month = $6, end_month = $7, description = $8
+			WHERE id = $9 AND member_id = $10`,
+			strings.TrimSpace(p.Title), strings.TrimSpace(p.OrganizationName), rapport.Fold(p.OrganizationName), orgID(p),
+			strings.TrimSpace(p.Location), p.Start.String(), endMonth(p), p.Description, p.ID, p.MemberID)
 		if err != nil {
 			return err
 		}
@@ -187,8 +196,9 @@ func (p *profileJSON) fields() []any { return []any{&p.positions, &p.education, 
 func profileColumns(d dialect) string {
 	return `(SELECT ` + d.jsonList(`CASE WHEN p.end_month IS NULL THEN 0 ELSE 1 END, p.start_month DESC, p.id DESC`,
 		"id", "p.id", "title", "p.title", "organization_name", "p.organization_name", "location", "p.location",
-		"start_month", "p.start_month", "end_month", "p.end_month", "description", "p.description") + `
-			FROM positions p WHERE p.member_id = members.id),
+		"start_month", "p.start_month", "end_month", "p.end_month", "description", "p.description",
+		"organization_id", "COALESCE(p.organization_id, 0)", "organization_slug", "COALESCE(o.slug, '')") + `
+			FROM positions p LEFT JOIN organizations o ON o.id = p.organization_id WHERE p.member_id = members.id),
 		(SELECT ` + d.jsonList(`CASE WHEN e.end_year = 0 THEN 0 ELSE 1 END, e.end_year DESC, e.start_year DESC, e.id DESC`,
 		"id", "e.id", "school", "e.school", "degree", "e.degree", "field", "e.field",
 		"start_year", "e.start_year", "end_year", "e.end_year") + `
@@ -207,6 +217,8 @@ func (p *profileJSON) decode(m *rapport.Member) error {
 		Start            string  `json:"start_month"`
 		End              *string `json:"end_month"`
 		Description      string  `json:"description"`
+		OrganizationID   int64   `json:"organization_id"`
+		OrganizationSlug string  `json:"organization_slug"`
 	}
 	var education []struct {
 		ID        int64  `json:"id"`
@@ -229,7 +241,7 @@ func (p *profileJSON) decode(m *rapport.Member) error {
 	}
 	for _, r := range positions {
 		pos := rapport.Position{ID: r.ID, MemberID: m.ID, Title: r.Title, OrganizationName: r.OrganizationName,
-			Location: r.Location, Description: r.Description}
+			OrganizationID: r.OrganizationID, OrganizationSlug: r.OrganizationSlug, Location: r.Location, Description: r.Description}
 		var err error
 		if pos.Start, err = rapport.ParseMonth(r.Start); err != nil {
 			return err

@@ -106,15 +106,18 @@ func (db *DB) deleteChanges(ctx context.Context, log string, before time.Time) e
 // ScanProfiles calls fn with the searchable part of the profile of every
 // active member with an id from from up to to, excluded, in id order: name,
 // headline, location, visibility, positions (title, organization, and
-// whether current), schools and skills. It reads in one transaction.
+// whether current, and the organization linked), schools, skills and
+// whether the member is open to work (the visibility, for the index to
+// keep apart). It reads in one transaction.
 func (db *DB) ScanProfiles(ctx context.Context, from, to int64, fn func(*rapport.Member)) error {
 	return db.read(ctx, "scan profiles", func(tx *Tx) error {
 		byID := map[int64]*rapport.Member{}
 		var order []*rapport.Member
-		err := eachRow(ctx, tx, `SELECT id, handle, display_name, headline, location, visibility FROM members
-			WHERE status = 'active' AND id >= $1 AND id < $2 ORDER BY id`, []any{from, to}, func(rows *sql.Rows) error {
+		err := eachRow(ctx, tx, `SELECT m.id, m.handle, m.display_name, m.headline, m.location, m.visibility, COALESCE(w.visibility, '')
+			FROM members m LEFT JOIN open_to_work w ON w.member_id = m.id
+			WHERE m.status = 'active' AND m.id >= $1 AND m.id < $2 ORDER BY m.id`, []any{from, to}, func(rows *sql.Rows) error {
 			m := &rapport.Member{Status: rapport.StatusActive}
-			if err := rows.Scan(&m.ID, &m.Handle, &m.DisplayName, &m.Profile.Headline, &m.Profile.Location, &m.Profile.Visibility); err != nil {
+			if err := rows.Scan(&m.ID, &m.Handle, &m.DisplayName, &m.Profile.Headline, &m.Profile.Location, &m.Profile.Visibility, &m.Profile.OpenToWork); err != nil {
 				return err
 			}
 			byID[m.ID] = m
@@ -124,12 +127,12 @@ func (db *DB) ScanProfiles(ctx context.Context, from, to int64, fn func(*rapport
 		if err != nil || len(order) == 0 {
 			return err
 		}
-		err = eachRow(ctx, tx, `SELECT member_id, title, organization_name, end_month IS NULL FROM positions
+		err = eachRow(ctx, tx, `SELECT member_id, title, organization_name, COALESCE(organization_id, 0), end_month IS NULL FROM positions
 			WHERE member_id >= $1 AND member_id < $2 ORDER BY member_id, id`, []any{from, to}, func(rows *sql.Rows) error {
 			var id int64
 			var p rapport.Position
 			var current bool
-			if err := rows.Scan(&id, &p.Title, &p.OrganizationName, &current); err != nil {
+			if err := rows.Scan(&id, &p.Title, &p.OrganizationName, &p.OrganizationID, &current); err != nil {
 				return err
 			}
 			if m := byID[id]; m != nil {

@@ -43,6 +43,7 @@ Usage:
   rapport search reindex|query [flags] ...       build and try the search index
   rapport seed --members N [flags]               fill the site with demo members, for trials and benchmarks
   rapport admin set-email [flags] HANDLE EMAIL   give an imported member an email address
+  rapport admin seats grant --org SLUG --product recruiter --count N   grant an organization seats
   rapport version           print the version
   rapport help              print this help
 
