@@ -297,3 +297,32 @@ func (s *Organizations) audit(ctx context.Context, orgID, targetID int64) ([]*ra
 	}
 	return list, nil
 }
+
+// Mine returns the organizations the caller follows, and those where they
+// hold admin roles, with the roles.
+func (s *Organizations) Mine(ctx context.Context) (following []*rapport.Organization, admin []*OrganizationView, err error) {
+	c, err := member(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if following, err = s.db.FindFollowedOrganizations(ctx, c.MemberID); err != nil {
+		return nil, nil, err
+	}
+	roles, err := s.db.FindAdminOrganizations(ctx, c.MemberID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]int64, 0, len(roles))
+	for id := range roles {
+		ids = append(ids, id)
+	}
+	orgs, err := s.db.FindOrganizations(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, o := range orgs {
+		admin = append(admin, &OrganizationView{Organization: o, Roles: roles[o.ID]})
+	}
+	slices.SortFunc(admin, func(a, b *OrganizationView) int { return strings.Compare(a.Name, b.Name) })
+	return following, admin, nil
+}

@@ -40,14 +40,16 @@ type profileResponse struct {
 }
 
 type positionResponse struct {
-	ID               int64   `json:"id"`
-	Title            string  `json:"title"`
-	OrganizationName string  `json:"organization_name"`
-	Location         string  `json:"location"`
-	Start            string  `json:"start"`
-	End              *string `json:"end"`
-	Current          bool    `json:"current"`
-	Description      string  `json:"description"`
+	ID               int64  `json:"id"`
+	Title            string `json:"title"`
+	OrganizationName string `json:"organization_name"`
+	// Organization is the page the position links to, or null.
+	Organization *organizationCard `json:"organization"`
+	Location     string            `json:"location"`
+	Start        string            `json:"start"`
+	End          *string           `json:"end"`
+	Current      bool              `json:"current"`
+	Description  string            `json:"description"`
 }
 
 type educationResponse struct {
@@ -101,6 +103,9 @@ func (s *Server) profileURL(handle string) string { return s.cfg.BaseURL + "/in/
 func newPositionResponse(p *rapport.Position) positionResponse {
 	out := positionResponse{ID: p.ID, Title: p.Title, OrganizationName: p.OrganizationName, Location: p.Location,
 		Start: p.Start.String(), Current: p.Current(), Description: p.Description}
+	if p.OrganizationSlug != "" {
+		out.Organization = &organizationCard{Slug: p.OrganizationSlug, Name: p.OrganizationName, URL: "/org/" + p.OrganizationSlug}
+	}
 	if p.End != nil {
 		end := p.End.String()
 		out.End = &end
@@ -156,8 +161,10 @@ type profileRequest struct {
 }
 
 type positionRequest struct {
-	Title            string  `json:"title"`
-	OrganizationName string  `json:"organization_name"`
+	Title            string `json:"title"`
+	OrganizationName string `json:"organization_name"`
+	// OrganizationSlug links the position to an organization's page.
+	OrganizationSlug string  `json:"organization_slug"`
 	Location         string  `json:"location"`
 	Start            string  `json:"start"`
 	End              *string `json:"end"`
@@ -167,7 +174,8 @@ type positionRequest struct {
 // position reads the request into a domain position; an end of null or ""
 // means the position is current.
 func (p positionRequest) position() (rapport.Position, error) {
-	out := rapport.Position{Title: p.Title, OrganizationName: p.OrganizationName, Location: p.Location, Description: p.Description}
+	out := rapport.Position{Title: p.Title, OrganizationName: p.OrganizationName, OrganizationSlug: p.OrganizationSlug,
+		Location: p.Location, Description: p.Description}
 	if p.Start == "" {
 		return out, rapport.FieldError("start", "A month and year are required.")
 	}

@@ -1,13 +1,17 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,6 +20,7 @@ import (
 
 	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/password"
+	"github.com/rapportnet/rapport/web"
 )
 
 // Kinds of caller the authorization table knows so far.
@@ -26,7 +31,19 @@ const (
 	ended     = "ended"      // a session that was logged out
 	connected = "connection" // a member connected to the owner
 	blocked   = "blocked"    // a member the owner blocked
+	// The owner works at an organization (a position linked to its page)
+	// and holds an active Recruiter seat of it. Around them:
+	orgSuper    = "org super admin"   // the organization's super admin, its creator
+	orgContent  = "org content admin" // its content admin
+	orgSeats    = "org seat admin"    // its seat admin
+	revokedSeat = "revoked holder"    // a member whose seat of it was revoked
+	otherSeat   = "other org holder"  // a member holding a seat of another organization
 )
+
+// orgKinds may change an organization; on the routes that change one, each
+// is tried on a fixture of its own, so that one's change does not decide
+// another's answer.
+var orgKinds = []string{orgSuper, orgContent, orgSeats}
 
 // toLogin stands for "303 to the sign-in page": what a page that needs a
 // member answers an anonymous visitor.
@@ -61,6 +78,22 @@ var (
 		"GET /in/{handle}":                         404,
 	}
 )
+
+// orgGets are the answers of organization roles and seat holders, where
+// they differ from a stranger's.
+var orgGets = map[string]map[string]int{
+	"PATCH /api/v1/organizations/{slug}":                         {orgSuper: 200, orgContent: 200},
+	"GET /api/v1/organizations/{slug}/admins":                    {orgSuper: 200, orgContent: 200, orgSeats: 200},
+	"POST /api/v1/organizations/{slug}/admins":                   {orgSuper: 200},
+	"DELETE /api/v1/organizations/{slug}/admins/{handle}/{role}": {orgSuper: 204, orgContent: 204}, // the content admin steps down
+	"GET /api/v1/organizations/{slug}/audit":                     {orgSuper: 200, orgContent: 200, orgSeats: 200},
+	"GET /api/v1/organizations/{slug}/seats":                     {orgSuper: 200, orgSeats: 200},
+	"POST /api/v1/organizations/{slug}/seats/{id}/assign":        {orgSuper: 204, orgSeats: 204},
+	"POST /api/v1/organizations/{slug}/seats/{id}/reassign":      {orgSuper: 204, orgSeats: 204},
+	"POST /api/v1/organizations/{slug}/seats/{id}/revoke":        {orgSuper: 204, orgSeats: 204},
+	"GET /api/v1/recruiter/search":                               {otherSeat: 200},
+	"GET /api/v1/recruiter/members/{handle}":                     {otherSeat: 200},
+}
 
 // authzTable lists every route of the route table. A route missing here
 // fails TestAuthorizationTable.
@@ -98,9 +131,36 @@ var authzTable = map[string]expect{
 	"POST /api/v1/me/tokens":           api401(201),
 	"DELETE /api/v1/me/tokens/{id}":    apiOwned(204),
 	"GET /api/v1/members/{handle}":     open,
-	"GET /api/v1/search/members":       open,
-	"GET /api/v1/typeahead":            open,
-	"GET /api/v1/typeahead/schools":    api401(200),
+
+	"POST /api/v1/organizations":                                 {401, 201, 201},
+	"GET /api/v1/organizations/{slug}":                           open,
+	"PATCH /api/v1/organizations/{slug}":                         {401, 403, 403},
+	"GET /api/v1/organizations/{slug}/followers":                 open,
+	"GET /api/v1/organizations/{slug}/employees":                 open,
+	"PUT /api/v1/organizations/{slug}/follow":                    api401(204),
+	"DELETE /api/v1/organizations/{slug}/follow":                 api401(204),
+	"GET /api/v1/organizations/{slug}/admins":                    {401, 403, 403},
+	"POST /api/v1/organizations/{slug}/admins":                   {401, 403, 403},
+	"DELETE /api/v1/organizations/{slug}/admins/{handle}/{role}": {401, 403, 403},
+	"GET /api/v1/organizations/{slug}/audit":                     {401, 403, 403},
+	"GET /api/v1/organizations/{slug}/seats":                     {401, 403, 403},
+	"POST /api/v1/organizations/{slug}/seats/{id}/assign":        {401, 403, 403},
+	"POST /api/v1/organizations/{slug}/seats/{id}/reassign":      {401, 403, 403},
+	"POST /api/v1/organizations/{slug}/seats/{id}/revoke":        {401, 403, 403},
+	"GET /api/v1/me/organizations":                               api401(200),
+	"GET /api/v1/me/seats":                                       api401(200),
+	"POST /api/v1/me/seats/{id}/accept":                          apiOwned(204),
+	"POST /api/v1/me/seats/{id}/decline":                         apiOwned(204),
+	"POST /api/v1/me/seats/{id}/leave":                           apiOwned(204),
+	"GET /api/v1/me/audit":                                       api401(200),
+	"GET /api/v1/me/open-to-work":                                api401(200),
+	"PUT /api/v1/me/open-to-work":                                api401(200),
+	"DELETE /api/v1/me/open-to-work":                             api401(204),
+	"GET /api/v1/recruiter/search":                               {401, 200, 403},
+	"GET /api/v1/recruiter/members/{handle}":                     {401, 200, 403},
+	"GET /api/v1/search/members":                                 open,
+	"GET /api/v1/typeahead":                                      open,
+	"GET /api/v1/typeahead/schools":                              api401(200),
 
 	"POST /api/v1/invitations":                 api401(201),
 	"GET /api/v1/invitations/received":         api401(200),
@@ -180,6 +240,12 @@ type fixture struct {
 	// connection, one the owner blocked, and one with no tie at all.
 	received, sent               int64
 	friend, blocked, unconnected string
+	// The organization the owner works at, its seats, and the tokens of
+	// the members around it (orgSuper, orgContent, orgSeats, revokedSeat,
+	// otherSeat).
+	org, contentAdmin                           string
+	seat, offered, free, revoked, otherOrgsSeat int64
+	tokens                                      map[string]string
 }
 
 var serial atomic.Int64
@@ -230,7 +296,77 @@ func newFixture(t *testing.T, site *testSite) fixture {
 		t.Fatal(err)
 	}
 	f.friend, f.blocked, f.unconnected = others["friend"].Handle, others["blocked"].Handle, others["unconnected"].Handle
+	f.organize(t, site, ctx)
 	return f
+}
+
+// organize makes the owner's organization: its admins, the owner's
+// position linked to it, a pool of four seats (the owner's, one offered to
+// the owner, one revoked from another member, one free), and another
+// organization with a seat held by someone else.
+func (f *fixture) organize(t *testing.T, site *testSite, owner context.Context) {
+	t.Helper()
+	as := func(handle string) (string, context.Context) {
+		token := quickMember(t, site, handle)
+		return token, rapport.NewContextWithCaller(context.Background(), mustAuth(t, site, token))
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := site.Svc
+	f.tokens = map[string]string{}
+	superToken, super := as(f.handle + "-super")
+	f.tokens[orgSuper] = superToken
+	o, err := svc.Organizations.Create(super, rapport.Organization{Slug: "org-" + f.handle, Name: "Org " + f.handle})
+	must(err)
+	f.org = o.Slug
+	f.contentAdmin = f.handle + "-content"
+	f.tokens[orgContent], _ = as(f.contentAdmin)
+	f.tokens[orgSeats], _ = as(f.handle + "-seats")
+	must(svc.Organizations.GrantRole(super, f.org, f.contentAdmin, rapport.RoleContent))
+	must(svc.Organizations.GrantRole(super, f.org, f.handle+"-seats", rapport.RoleSeats))
+	_, err = svc.Profiles.UpdatePosition(owner, f.position, rapport.Position{Title: "Engineer", OrganizationSlug: f.org, Start: rapport.Month{Year: 2020, Month: 1}})
+	must(err)
+
+	must(svc.Seats.Grant(context.Background(), f.org, rapport.ProductRecruiter, 4))
+	seats, err := svc.Seats.List(super, f.org)
+	must(err)
+	f.seat, f.offered, f.revoked, f.free = seats[0].ID, seats[1].ID, seats[2].ID, seats[3].ID
+	must(svc.Seats.Assign(super, f.org, f.seat, f.handle))
+	must(svc.Seats.Answer(owner, f.seat, true))
+	must(svc.Seats.Assign(super, f.org, f.offered, f.handle))
+	var formerly context.Context
+	f.tokens[revokedSeat], formerly = as(f.handle + "-revoked")
+	must(svc.Seats.Assign(super, f.org, f.revoked, f.handle+"-revoked"))
+	must(svc.Seats.Answer(formerly, f.revoked, true))
+	must(svc.Seats.Revoke(super, f.org, f.revoked))
+
+	_, otherSuper := as(f.handle + "-osuper")
+	other, err := svc.Organizations.Create(otherSuper, rapport.Organization{Slug: "other-" + f.handle, Name: "Other " + f.handle})
+	must(err)
+	must(svc.Seats.Grant(context.Background(), other.Slug, rapport.ProductRecruiter, 1))
+	otherSeats, err := svc.Seats.List(otherSuper, other.Slug)
+	must(err)
+	f.otherOrgsSeat = otherSeats[0].ID
+	var holder context.Context
+	f.tokens[otherSeat], holder = as(f.handle + "-oholder")
+	must(svc.Seats.Assign(otherSuper, other.Slug, f.otherOrgsSeat, f.handle+"-oholder"))
+	must(svc.Seats.Answer(holder, f.otherOrgsSeat, true))
+}
+
+// seatFor is the seat a kind of caller acts from on seat routes: their
+// own where they have one, the owner's otherwise.
+func (f fixture) seatFor(kind string) int64 {
+	switch kind {
+	case revokedSeat:
+		return f.revoked
+	case otherSeat:
+		return f.otherOrgsSeat
+	}
+	return f.seat
 }
 
 func mustAuth(t *testing.T, site *testSite, token string) rapport.Caller {
@@ -331,11 +467,22 @@ func (f fixture) path(pattern string) string {
 		id = f.spareSession
 	case strings.Contains(p, "/tokens/"):
 		id = f.pat
+	case strings.HasSuffix(p, "/seats/{id}/assign"):
+		id = f.free
+	case strings.Contains(p, "/me/seats/{id}/accept"), strings.Contains(p, "/me/seats/{id}/decline"):
+		id = f.offered
+	case strings.Contains(p, "/seats/{id}/"):
+		id = f.seat
+	case strings.Contains(p, "/admins/{handle}/{role}"):
+		handle = f.contentAdmin
+	case strings.HasPrefix(p, "/api/v1/recruiter/members/"):
+		handle = f.unconnected
 	}
-	if strings.Contains(p, "/search/") || strings.Contains(p, "/typeahead") || p == "/search" {
+	if strings.Contains(p, "/search/") || strings.Contains(p, "/typeahead") || p == "/search" || p == "/api/v1/recruiter/search" {
 		p += "?q=" + url.QueryEscape(f.handle)
 	}
-	return strings.NewReplacer("{id}", itoa(id), "{handle}", handle, "{token}", "rpr_unknown").Replace(p)
+	return strings.NewReplacer("{id}", itoa(id), "{handle}", handle, "{token}", "rpr_unknown", "{slug}", f.org,
+		"{role}", rapport.RoleContent).Replace(p)
 }
 
 // body is a valid body for a route, unique where the route makes something.
@@ -376,6 +523,16 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"handle": f.unconnected}
 	case "POST /api/v1/me/tokens", "POST /settings/tokens":
 		api = map[string]any{"name": "script"}
+	case "POST /api/v1/organizations":
+		api = map[string]any{"slug": fmt.Sprintf("new-org-%d", n), "name": "New Org"}
+	case "PATCH /api/v1/organizations/{slug}":
+		api = map[string]any{"name": "Renamed Org", "industry": "Software"}
+	case "POST /api/v1/organizations/{slug}/admins":
+		api = map[string]any{"handle": f.unconnected, "role": "content"}
+	case "POST /api/v1/organizations/{slug}/seats/{id}/assign", "POST /api/v1/organizations/{slug}/seats/{id}/reassign":
+		api = map[string]any{"handle": f.unconnected}
+	case "PUT /api/v1/me/open-to-work":
+		api = map[string]any{"titles": []string{"Engineer"}}
 	}
 	if !strings.Contains(pattern, "/api/") && api != nil {
 		form = url.Values{}
@@ -414,15 +571,30 @@ func TestAuthorizationTable(t *testing.T) {
 			site.api("DELETE", "/api/v1/sessions/current", endedToken, nil)
 			tokens := map[string]string{anonymous: "", stranger: site.member(fmt.Sprintf("stranger-%d", serial.Add(1))), ended: endedToken, owner: f.token,
 				connected: quickMember(t, site, f.handle+"-friend"), blocked: quickMember(t, site, f.handle+"-blocked")}
+			maps.Copy(tokens, f.tokens)
 			f.relate(t, site)
-			for _, kind := range []string{anonymous, stranger, connected, blocked, ended, owner} {
-				got := send(t, site, rt.API, rt.Method, f.path(key), tokens[kind], key, f)
-				expected := map[string]int{anonymous: want.anonymous, owner: want.owner, stranger: want.stranger, ended: want.anonymous,
-					connected: want.stranger, blocked: want.stranger}[kind]
+			changesOrg := strings.Contains(key, "/organizations/{slug}") && rt.Method != "GET"
+			for _, kind := range []string{anonymous, stranger, connected, blocked, revokedSeat, otherSeat, orgSuper, orgContent, orgSeats, ended, owner} {
+				on, token := f, tokens[kind]
+				if changesOrg && slices.Contains(orgKinds, kind) {
+					on = newFixture(t, site)
+					token = on.tokens[kind]
+				}
+				got := send(t, site, rt, token, on.seatFor(kind), key, on)
+				expected := want.stranger
+				switch kind {
+				case anonymous, ended:
+					expected = want.anonymous
+				case owner:
+					expected = want.owner
+				}
 				if v, ok := connectionGets[key]; ok && kind == connected {
 					expected = v
 				}
 				if v, ok := blockedGets[key]; ok && kind == blocked {
+					expected = v
+				}
+				if v, ok := orgGets[key][kind]; ok {
 					expected = v
 				}
 				if kind == ended && strings.HasPrefix(rt.Pattern, "/api/") {
@@ -442,18 +614,29 @@ func TestAuthorizationTable(t *testing.T) {
 }
 
 // send makes the request as the caller: a bearer token on the API, the
-// session cookie on pages. It returns the status, with toLogin for a
-// redirect to the sign-in page.
-func send(t *testing.T, site *testSite, api bool, method, path, token, key string, f fixture) int {
+// session cookie on pages; on seat routes, from the seat given. It returns
+// the status, with toLogin for a redirect to the sign-in page.
+func send(t *testing.T, site *testSite, rt web.RouteInfo, token string, seat int64, key string, f fixture) int {
 	t.Helper()
+	method, path := rt.Method, f.path(key)
 	jsonBody, form := f.body(key)
 	var r *response
-	if api || strings.HasPrefix(path, "/api/") {
-		var body any
+	if rt.API || strings.HasPrefix(path, "/api/") {
+		var raw []byte
 		if jsonBody != nil {
-			body = jsonBody
+			raw, _ = json.Marshal(jsonBody)
 		}
-		r = site.api(method, path, token, body)
+		req, _ := http.NewRequest(method, site.URL+path, bytes.NewReader(raw))
+		if jsonBody != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		if rt.Access == web.Seat {
+			req.Header.Set("Rapport-Seat", itoa(seat))
+		}
+		r = site.do(req, raw)
 	} else {
 		var req *http.Request
 		if form != nil {
@@ -464,6 +647,9 @@ func send(t *testing.T, site *testSite, api bool, method, path, token, key strin
 		}
 		if token != "" {
 			req.AddCookie(&http.Cookie{Name: "rapport_session", Value: token})
+		}
+		if rt.Access == web.Seat {
+			req.AddCookie(&http.Cookie{Name: "rapport_seat", Value: itoa(seat)})
 		}
 		r = site.do(req, []byte(form.Encode()))
 	}

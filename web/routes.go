@@ -64,6 +64,38 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/api/v1/me/blocks", Access: Member, API: true, handle: s.handleAPIBlockCreate},
 		{Method: "DELETE", Pattern: "/api/v1/me/blocks/{handle}", Access: Member, API: true, handle: s.handleAPIBlockDelete},
 
+		// JSON API: organizations, their admins, followers and seats. Who
+		// may do what within an organization is the service's role table
+		// (service/organizations.go).
+		{Method: "POST", Pattern: "/api/v1/organizations", Access: Member, API: true, handle: s.handleAPIOrganizationCreate},
+		{Method: "GET", Pattern: "/api/v1/organizations/{slug}", Access: Anyone, API: true, handle: s.handleAPIOrganization},
+		{Method: "PATCH", Pattern: "/api/v1/organizations/{slug}", Access: Member, API: true, handle: s.handleAPIOrganizationUpdate},
+		{Method: "GET", Pattern: "/api/v1/organizations/{slug}/followers", Access: Anyone, API: true, handle: s.handleAPIOrganizationFollowers},
+		{Method: "GET", Pattern: "/api/v1/organizations/{slug}/employees", Access: Anyone, API: true, handle: s.handleAPIOrganizationEmployees},
+		{Method: "PUT", Pattern: "/api/v1/organizations/{slug}/follow", Access: Member, API: true, handle: s.handleAPIOrganizationFollow},
+		{Method: "DELETE", Pattern: "/api/v1/organizations/{slug}/follow", Access: Member, API: true, handle: s.handleAPIOrganizationUnfollow},
+		{Method: "GET", Pattern: "/api/v1/organizations/{slug}/admins", Access: Member, API: true, handle: s.handleAPIOrganizationAdmins},
+		{Method: "POST", Pattern: "/api/v1/organizations/{slug}/admins", Access: Member, API: true, handle: s.handleAPIAdminGrant},
+		{Method: "DELETE", Pattern: "/api/v1/organizations/{slug}/admins/{handle}/{role}", Access: Member, API: true, handle: s.handleAPIAdminRevoke},
+		{Method: "GET", Pattern: "/api/v1/organizations/{slug}/audit", Access: Member, API: true, handle: s.handleAPIOrganizationAudit},
+		{Method: "GET", Pattern: "/api/v1/organizations/{slug}/seats", Access: Member, API: true, handle: s.handleAPISeats},
+		{Method: "POST", Pattern: "/api/v1/organizations/{slug}/seats/{id}/assign", Access: Member, API: true, handle: s.handleAPISeatAssign},
+		{Method: "POST", Pattern: "/api/v1/organizations/{slug}/seats/{id}/reassign", Access: Member, API: true, handle: s.handleAPISeatReassign},
+		{Method: "POST", Pattern: "/api/v1/organizations/{slug}/seats/{id}/revoke", Access: Member, API: true, handle: s.handleAPISeatRevoke},
+		{Method: "GET", Pattern: "/api/v1/me/organizations", Access: Member, API: true, handle: s.handleAPIMyOrganizations},
+		{Method: "GET", Pattern: "/api/v1/me/seats", Access: Member, API: true, handle: s.handleAPIMySeats},
+		{Method: "POST", Pattern: "/api/v1/me/seats/{id}/accept", Access: Member, API: true, handle: s.handleAPISeatAccept},
+		{Method: "POST", Pattern: "/api/v1/me/seats/{id}/decline", Access: Member, API: true, handle: s.handleAPISeatDecline},
+		{Method: "POST", Pattern: "/api/v1/me/seats/{id}/leave", Access: Member, API: true, handle: s.handleAPISeatLeave},
+		{Method: "GET", Pattern: "/api/v1/me/audit", Access: Member, API: true, handle: s.handleAPIMyAudit},
+		{Method: "GET", Pattern: "/api/v1/me/open-to-work", Access: Member, API: true, handle: s.handleAPIOpenToWork},
+		{Method: "PUT", Pattern: "/api/v1/me/open-to-work", Access: Member, API: true, handle: s.handleAPIOpenToWorkPut},
+		{Method: "DELETE", Pattern: "/api/v1/me/open-to-work", Access: Member, API: true, handle: s.handleAPIOpenToWorkDelete},
+
+		// JSON API: from a seat (the Rapport-Seat header).
+		{Method: "GET", Pattern: "/api/v1/recruiter/search", Access: Seat, API: true, handle: s.handleAPIRecruiterSearch},
+		{Method: "GET", Pattern: "/api/v1/recruiter/members/{handle}", Access: Seat, API: true, handle: s.handleAPIRecruiterMember},
+
 		// JSON API: other members.
 		{Method: "GET", Pattern: "/api/v1/members/{handle}", Access: Anyone, API: true, handle: s.handleAPIMember},
 

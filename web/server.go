@@ -50,8 +50,13 @@ type Access int
 const (
 	// Anyone may call the route, signed in or not.
 	Anyone Access = iota
-	// Member routes need a signed-in member.
+	// Member routes need a signed-in member, acting for their personal
+	// account.
 	Member
+	// Seat routes need a signed-in member acting from a seat they hold:
+	// the Rapport-Seat header on the API, the seat switched into (a
+	// cookie) on pages. The service checks the seat at every request.
+	Seat
 )
 
 // route is one row of the route table.
@@ -118,8 +123,12 @@ func (s *Server) wrap(rt route) http.Handler {
 			s.fail(rec, r, api, err)
 			return
 		}
+		if caller.SeatID, err = s.seatOf(r, rt, api); err != nil {
+			s.fail(rec, r, api, err)
+			return
+		}
 		r = r.WithContext(rapport.NewContextWithCaller(r.Context(), caller))
-		if rt.Access == Member && caller.Anonymous() {
+		if rt.Access != Anyone && caller.Anonymous() {
 			if api {
 				s.fail(rec, r, api, rapport.Errorf(rapport.EUNAUTHORIZED, "Sign in first."))
 			} else {
@@ -154,6 +163,30 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, api bool) 
 		return rapport.Caller{}, nil
 	}
 	return c, err
+}
+
+// seatOf returns the seat a request to a seat route acts from. A request
+// to any other route acts for the personal account, and one that names a
+// seat is refused rather than served in the wrong context.
+func (s *Server) seatOf(r *http.Request, rt route, api bool) (int64, error) {
+	v := r.Header.Get(seatHeader)
+	if !api {
+		v = ""
+		if c, err := r.Cookie(seatCookie); err == nil && rt.Access == Seat {
+			v = c.Value
+		}
+	}
+	if v == "" {
+		return 0, nil
+	} else if rt.Access != Seat {
+		return 0, &rapport.Error{Code: rapport.EBADREQUEST, Field: seatHeader,
+			Message: "This route acts for your personal account: send it without the " + seatHeader + " header."}
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &rapport.Error{Code: rapport.EBADREQUEST, Field: seatHeader, Message: "Give the seat's id as a number."}
+	}
+	return id, nil
 }
 
 // statusOf is the one table from error kinds to HTTP statuses.
