@@ -23,6 +23,7 @@ var templateFS embed.FS
 var pageNames = []string{
 	"home", "signup", "login", "forgot", "reset", "profile", "profile_locked",
 	"edit", "position_edit", "education_edit", "settings", "error", "network", "invite", "search",
+	"org_new", "org", "org_admin", "seats", "seat_refused", "recruiter", "recruiter_candidate",
 }
 
 // pages holds the parsed templates, one set per page: the layout and the page.
@@ -98,6 +99,15 @@ type pageData struct {
 	Token     string
 	Status    int
 	Message   string
+
+	Org        *orgPage
+	MySeats    *seatsPage
+	Recruiter  *recruiterPage
+	OpenToWork *openToWorkForm
+	Badge      *rapport.OpenToWork // on a profile: the open-to-work badge, shown to everyone
+	Switcher   *seatSwitcher       // the header's seat switcher, found when the page is rendered
+
+	req *http.Request
 }
 
 // notices are the only texts a redirect can ask a page to show: chosen by
@@ -122,19 +132,36 @@ var notices = map[string]string{
 	"blocked":   "Blocked. They are not told.",
 	"unblocked": "Unblocked.",
 	"bye":       "You are logged out.",
+
+	"orgcreated":  "Your organization's page is made, and you are its super admin.",
+	"following":   "You follow this organization.",
+	"unfollowed":  "You no longer follow this organization.",
+	"granted":     "Role granted.",
+	"rolerevoked": "Role revoked.",
+	"stepped":     "You stepped down from the role.",
+	"assigned":    "Seat offered. It is theirs once they accept it.",
+	"reassigned":  "Seat reassigned: the holder lost it at once, and it is offered to the new member.",
+	"seatrevoked": "Seat revoked. It stops working at its holder's next request.",
+	"accepted":    "Seat accepted. Switch into it to use it.",
+	"declined":    "Seat declined.",
+	"left":        "You gave the seat back.",
+	"personal":    "You are acting for your personal account.",
+	"opentowork":  "Saved. Nothing was broadcast, and no one was told.",
+	"notopen":     "You no longer say you are open to work.",
 }
 
 func (s *Server) newPage(r *http.Request, title string) *pageData {
 	return &pageData{
 		Caller: rapport.CallerFromContext(r.Context()), Title: title,
 		Notice: notices[r.URL.Query().Get("notice")],
-		Errors: map[string]string{}, Values: map[string]string{},
+		Errors: map[string]string{}, Values: map[string]string{}, req: r,
 	}
 }
 
 // render writes a page. It renders into a buffer first so that a template
 // error becomes a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, status int, name string, data *pageData) error {
+	s.findSwitcher(data)
 	var buf bytes.Buffer
 	if err := s.pages.byName[name].Execute(&buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
@@ -300,6 +327,9 @@ func (s *Server) handleProfilePage(w http.ResponseWriter, r *http.Request) error
 	}
 	data := s.newPage(r, m.DisplayName)
 	data.Member, data.Own, data.Relation = m, data.Caller.MemberID == m.ID, rel
+	if data.Badge, err = s.svc.Profiles.OpenToWorkBadge(r.Context(), m.ID); err != nil {
+		return err
+	}
 	return s.render(w, http.StatusOK, "profile", data)
 }
 
@@ -318,6 +348,11 @@ func (s *Server) editPage(w http.ResponseWriter, r *http.Request, data *pageData
 		return meErr
 	}
 	data.Member = m
+	if data.OpenToWork == nil {
+		if data.OpenToWork, meErr = s.openToWorkForm(r.Context()); meErr != nil {
+			return meErr
+		}
+	}
 	if err != nil {
 		return s.formError(w, r, "edit", data, err)
 	}
@@ -348,8 +383,9 @@ func ptr(s string) *string { return &s }
 
 // formPosition reads a position form; "current" checked means no end.
 func formPosition(r *http.Request) (map[string]string, rapport.Position, error) {
-	v := formValues(r, "title", "organization_name", "location", "start", "end", "description", "current")
-	req := positionRequest{Title: v["title"], OrganizationName: v["organization_name"], Location: v["location"], Start: v["start"], Description: v["description"]}
+	v := formValues(r, "title", "organization_name", "organization_slug", "location", "start", "end", "description", "current")
+	req := positionRequest{Title: v["title"], OrganizationName: v["organization_name"], OrganizationSlug: v["organization_slug"],
+		Location: v["location"], Start: v["start"], Description: v["description"]}
 	if v["current"] == "" {
 		req.End = ptr(v["end"])
 	}
@@ -407,8 +443,8 @@ func (s *Server) positionPage(w http.ResponseWriter, r *http.Request, data *page
 			if err != nil {
 				return s.formError(w, r, "position_edit", data, err)
 			}
-			data.Values = map[string]string{"title": p.Title, "organization_name": p.OrganizationName, "location": p.Location,
-				"start": p.Start.String(), "description": p.Description}
+			data.Values = map[string]string{"title": p.Title, "organization_name": p.OrganizationName,
+				"organization_slug": p.OrganizationSlug, "location": p.Location, "start": p.Start.String(), "description": p.Description}
 			if p.End != nil {
 				data.Values["end"] = p.End.String()
 			} else {
