@@ -85,7 +85,8 @@ func (db *DB) findOrganization(ctx context.Context, where string, arg any) (*rap
 			return notFound(err, "Organization")
 		}
 		return tx.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM organization_follows WHERE organization_id = $1),
+			(SELECT COUNT(*) FROM organization_follows f JOIN members m ON m.id = f.member_id
+				WHERE f.organization_id = $1 AND m.status = 'active'),
 			(SELECT COUNT(DISTINCT p.member_id) FROM positions p JOIN members m ON m.id = p.member_id
 				WHERE p.organization_id = $1 AND p.end_month IS NULL AND m.status = 'active')`, o.ID).Scan(&o.Followers, &o.Employees)
 	})
@@ -99,13 +100,19 @@ func (db *DB) FindOrganizations(ctx context.Context, ids []int64) ([]*rapport.Or
 	if len(ids) == 0 {
 		return out, nil
 	}
-	err := db.read(ctx, "find organizations", func(tx *Tx) error {
-		return eachRow(ctx, tx, `SELECT `+organizationColumns+` FROM organizations o WHERE o.id IN (`+placeholders(len(ids))+`)`,
-			int64Args(ids), func(rows *sql.Rows) error {
-				o, err := scanOrganization(rows)
-				out = append(out, o)
-				return err
-			})
+	return db.queryOrganizations(ctx, "find organizations", `SELECT `+organizationColumns+` FROM organizations o
+		WHERE o.id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
+}
+
+// queryOrganizations runs a query that selects organizationColumns.
+func (db *DB) queryOrganizations(ctx context.Context, op, query string, args ...any) ([]*rapport.Organization, error) {
+	var out []*rapport.Organization
+	err := db.read(ctx, op, func(tx *Tx) error {
+		return eachRow(ctx, tx, query, args, func(rows *sql.Rows) error {
+			o, err := scanOrganization(rows)
+			out = append(out, o)
+			return err
+		})
 	})
 	return out, err
 }
@@ -227,12 +234,16 @@ func (db *DB) RevokeRole(ctx context.Context, orgID, memberID int64, role string
 	})
 }
 
-// Follow makes memberID follow an organization; following twice is one
-// follow. Returns ENOTFOUND when there is no such organization.
+// FollowOrganization makes memberID follow an organization; following
+// twice is one follow. Returns ENOTFOUND when there is no such
+// organization.
 func (db *DB) FollowOrganization(ctx context.Context, memberID, orgID int64, now time.Time) error {
 	return db.write(ctx, "follow organization", func(tx *Tx) error {
+		if err := mustExist(ctx, tx, orgID); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO organization_follows (member_id, organization_id, created_at)
-			SELECT $1, id, $3 FROM organizations WHERE id = $2 ON CONFLICT DO NOTHING`, memberID, orgID, micros(now))
+			VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, memberID, orgID, micros(now))
 		return err
 	})
 }
@@ -248,16 +259,9 @@ func (db *DB) UnfollowOrganization(ctx context.Context, memberID, orgID int64) e
 // FindFollowedOrganizations returns the organizations memberID follows,
 // newest follow first.
 func (db *DB) FindFollowedOrganizations(ctx context.Context, memberID int64) ([]*rapport.Organization, error) {
-	var out []*rapport.Organization
-	err := db.read(ctx, "find followed organizations", func(tx *Tx) error {
-		return eachRow(ctx, tx, `SELECT `+organizationColumns+` FROM organization_follows f JOIN organizations o ON o.id = f.organization_id
-			WHERE f.member_id = $1 ORDER BY f.created_at DESC, o.id`, []any{memberID}, func(rows *sql.Rows) error {
-			o, err := scanOrganization(rows)
-			out = append(out, o)
-			return err
-		})
-	})
-	return out, err
+	return db.queryOrganizations(ctx, "find followed organizations", `SELECT `+organizationColumns+`
+		FROM organization_follows f JOIN organizations o ON o.id = f.organization_id
+		WHERE f.member_id = $1 ORDER BY f.created_at DESC, o.id`, memberID)
 }
 
 // IsFollowing reports whether memberID follows an organization.
@@ -336,4 +340,22 @@ func int64Args(ids []int64) []any {
 		out[i] = id
 	}
 	return out
+}
+
+// FindOrganizationsChangedSince returns the organizations created or
+// changed after since, for the indexes of other processes.
+func (db *DB) FindOrganizationsChangedSince(ctx context.Context, since time.Time) ([]*rapport.Organization, error) {
+	return db.queryOrganizations(ctx, "find organizations changed", `SELECT `+organizationColumns+` FROM organizations o
+		WHERE o.updated_at > $1 ORDER BY o.id`, micros(since))
+}
+
+// mustExist returns ENOTFOUND when there is no organization orgID.
+func mustExist(ctx context.Context, tx *Tx, orgID int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organizations WHERE id = $1`, orgID).Scan(&n); err != nil {
+		return err
+	} else if n == 0 {
+		return rapport.Errorf(rapport.ENOTFOUND, "Organization not found.")
+	}
+	return nil
 }

@@ -14,11 +14,8 @@ import (
 // such organization.
 func (db *DB) GrantSeats(ctx context.Context, orgID int64, product string, n int, now time.Time) error {
 	return db.write(ctx, "grant seats", func(tx *Tx) error {
-		var exists int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organizations WHERE id = $1`, orgID).Scan(&exists); err != nil {
+		if err := mustExist(ctx, tx, orgID); err != nil {
 			return err
-		} else if exists == 0 {
-			return rapport.Errorf(rapport.ENOTFOUND, "Organization not found.")
 		}
 		for range n {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO seats (organization_id, product, created_at) VALUES ($1, $2, $3)`,
@@ -147,7 +144,7 @@ func endSeat(ctx context.Context, tx *Tx, seatID, memberID, actorID int64, statu
 	var holder, orgID int64
 	err := tx.QueryRowContext(ctx, `
 		UPDATE seat_assignments SET status = $1, ended_at = $2
-		WHERE seat_id = $3 AND status IN ('offered', 'active') AND ($4 = 0 OR member_id = $4)
+		WHERE seat_id = $3 AND status IN ('offered', 'active') AND (CAST($4 AS BIGINT) = 0 OR member_id = $4)
 		RETURNING member_id, (SELECT organization_id FROM seats WHERE id = $3)`, status, micros(now), seatID, memberID).Scan(&holder, &orgID)
 	if err != nil {
 		return 0, notFound(err, "Seat holder")
