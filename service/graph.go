@@ -235,6 +235,21 @@ func (s *Services) FollowChanges(ctx context.Context, every time.Duration) {
 		},
 		version: ix.Version, setVersion: ix.SetVersion, prune: db.DeleteProfileChanges,
 	}
+	// Organizations are few and change seldom: those changed since the
+	// last poll (and a moment before, for a commit that took its time)
+	// are put again.
+	orgsSince := time.Now()
+	pollOrganizations := func(now time.Time) {
+		list, err := db.FindOrganizationsChangedSince(ctx, orgsSince.Add(-changeWindow))
+		if err != nil {
+			log.Warn("follow organizations", "err", err)
+			return
+		}
+		for _, o := range list {
+			s.Organizations.indexOrganization(o)
+		}
+		orgsSince = now
+	}
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -246,6 +261,7 @@ func (s *Services) FollowChanges(ctx context.Context, every time.Duration) {
 		now := time.Now()
 		graphFeed.poll(ctx, now, log)
 		searchFeed.poll(ctx, now, log)
+		pollOrganizations(now)
 	}
 }
 

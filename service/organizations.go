@@ -2,10 +2,16 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"slices"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/search"
+	"github.com/rapportnet/rapport/store"
 )
 
 // Organizations runs organization pages, their admins and their followers.
@@ -91,6 +97,7 @@ func (s *Organizations) Create(ctx context.Context, o rapport.Organization) (*ra
 	if err := s.db.CreateOrganization(ctx, &o, c.MemberID, s.now()); err != nil {
 		return nil, err
 	}
+	s.indexOrganization(&o)
 	return s.db.FindOrganizationByID(ctx, o.ID)
 }
 
@@ -126,6 +133,7 @@ func (s *Organizations) Update(ctx context.Context, slug string, upd rapport.Org
 	if err := s.db.UpdateOrganization(ctx, &upd, s.now()); err != nil {
 		return nil, err
 	}
+	s.indexOrganization(&upd)
 	return s.db.FindOrganizationByID(ctx, o.ID)
 }
 
@@ -325,4 +333,110 @@ func (s *Organizations) Mine(ctx context.Context) (following []*rapport.Organiza
 	}
 	slices.SortFunc(admin, func(a, b *OrganizationView) int { return strings.Compare(a.Name, b.Name) })
 	return following, admin, nil
+}
+
+// OrganizationPage is one page of an organization search.
+type OrganizationPage struct {
+	Results []*rapport.Organization
+	Total   int
+	Next    string
+}
+
+// Search finds organizations by name, tagline, industry and location, for
+// everyone: those whose name has every word first, then by id; filters on
+// industry and location keep exact values. Returns EINVALID as a people
+// search does.
+func (s *Organizations) Search(ctx context.Context, text, industry, location, cursor string) (*OrganizationPage, error) {
+	q := MemberQuery{Text: text, CurrentOrganization: industry, Location: location}
+	if err := q.validate(); err != nil {
+		if e, ok := err.(*rapport.Error); ok && e.Field == "current_organization" {
+			e.Field = "industry"
+		}
+		return nil, err
+	}
+	skip, err := decodeCursor(cursor)
+	if err != nil {
+		return nil, err
+	}
+	if search.Key(text+" "+industry+" "+location) == "" {
+		return nil, &rapport.Error{Code: rapport.EINVALID, Field: "q", Message: "Type a name, an industry or a place."}
+	}
+	m := s.orgs.Search(text, industry, location)
+	r := &ranking{all: m.All, best: m.Best}
+	page := &OrganizationPage{Total: min(r.total(), SearchMaxResults)}
+	found := r.page(skip, min(SearchPageSize, SearchMaxResults-skip))
+	if page.Results, err = s.organizations(ctx, found); err != nil {
+		return nil, err
+	}
+	if next := skip + len(found); len(found) > 0 && next < page.Total {
+		page.Next = encodeCursor(next)
+	}
+	return page, nil
+}
+
+// Typeahead suggests organizations as a name is typed, for the search box
+// and for linking a position to a page.
+func (s *Organizations) Typeahead(ctx context.Context, text string) ([]*rapport.Organization, error) {
+	if utf8.RuneCountInString(text) > SearchMaxLen {
+		return nil, &rapport.Error{Code: rapport.EINVALID, Field: "q", Message: fmt.Sprintf("Search text has at most %d characters.", SearchMaxLen)}
+	}
+	all := s.orgs.Typeahead(text)
+	r := &ranking{all: all, best: all}
+	return s.organizations(ctx, r.page(0, TypeaheadSize))
+}
+
+// organizations reads the organizations a search found, in its order.
+func (s *Organizations) organizations(ctx context.Context, found []Found) ([]*rapport.Organization, error) {
+	ids := make([]int64, len(found))
+	for i, f := range found {
+		ids[i] = f.Member.ID
+	}
+	list, err := s.db.FindOrganizations(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*rapport.Organization, len(list))
+	for _, o := range list {
+		byID[o.ID] = o
+	}
+	out := make([]*rapport.Organization, 0, len(ids))
+	for _, id := range ids {
+		if o := byID[id]; o != nil {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// indexOrganization puts an organization, as the store has it now, into
+// the search index. An error is logged; FollowChanges puts it right.
+func (b *base) indexOrganization(o *rapport.Organization) {
+	if err := b.orgs.Put(docOfOrganization(o)); err != nil {
+		b.log.Warn("organization index", "organization", o.ID, "err", err)
+	}
+}
+
+func docOfOrganization(o *rapport.Organization) search.Organization {
+	return search.Organization{ID: o.ID, Name: o.Name, Tagline: o.Tagline, Industry: o.Industry, Location: o.Location}
+}
+
+// BuildOrganizations builds the index of organizations from the store,
+// printing a summary to w.
+func BuildOrganizations(ctx context.Context, db *store.DB, w io.Writer) (*search.Organizations, error) {
+	start := time.Now()
+	ix := search.NewOrganizations()
+	var err error
+	scanErr := db.ScanOrganizations(ctx, func(o *rapport.Organization) {
+		if err == nil {
+			err = ix.Put(docOfOrganization(o))
+		}
+	})
+	if err == nil {
+		err = scanErr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("build organization index: %w", err)
+	}
+	fmt.Fprintf(w, "organization index: %d organizations, built in %s\n", ix.Len(), time.Since(start).Round(time.Millisecond))
+	return ix, nil
 }

@@ -136,7 +136,7 @@ func (s *Recruiter) Search(ctx context.Context, q RecruiterQuery) (*CandidatePag
 	}
 	m := s.search.Search(sq)
 	// An anonymous ranking: by name and id, never by whom the holder knows.
-	r := s.people.newRanking(rapport.Caller{}, m.All, m.Best, "")
+	r := &ranking{all: m.All, best: m.Best}
 	page := &CandidatePage{Seat: seat, Total: min(r.total(), SearchMaxResults)}
 	found, err := s.people.cards(ctx, r.page(skip, min(SearchPageSize, SearchMaxResults-skip)))
 	if err != nil {

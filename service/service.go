@@ -67,8 +67,9 @@ type Services struct {
 // Indexes are the in-memory indexes kept beside the store, each built from
 // it at start (BuildGraph, BuildSearch). A nil one starts empty.
 type Indexes struct {
-	Graph  *graph.Index
-	Search *search.Index
+	Graph         *graph.Index
+	Search        *search.Index
+	Organizations *search.Organizations
 }
 
 // New wires the services over one store and the indexes built from it.
@@ -85,7 +86,10 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 	if ix.Search == nil {
 		ix.Search = search.New()
 	}
-	base := base{db: db, graph: ix.Graph, search: ix.Search, profiles: newProfileCache(),
+	if ix.Organizations == nil {
+		ix.Organizations = search.NewOrganizations()
+	}
+	base := base{db: db, graph: ix.Graph, search: ix.Search, orgs: ix.Organizations, profiles: newProfileCache(),
 		reindexing: &sync.Mutex{}, now: time.Now, log: log}
 	people := &Search{base: base, circles: newCircleCache(ix.Graph)}
 	return &Services{
@@ -118,6 +122,7 @@ type base struct {
 	db     *store.DB
 	graph  *graph.Index  // beside the store: updated after each committed change
 	search *search.Index // the same
+	orgs   *search.Organizations
 	// profiles keeps profiles for showing them, dropped by every change
 	// (profileChanged); shared by every service.
 	profiles *profileCache

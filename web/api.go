@@ -90,7 +90,7 @@ func (s *Server) newMemberResponse(m *rapport.Member) memberResponse {
 		out.Skills = []string{}
 	}
 	for i := range m.Profile.Positions {
-		out.Positions = append(out.Positions, newPositionResponse(&m.Profile.Positions[i]))
+		out.Positions = append(out.Positions, newPositionResponse(s.cfg.BaseURL, &m.Profile.Positions[i]))
 	}
 	for i := range m.Profile.Education {
 		out.Education = append(out.Education, newEducationResponse(&m.Profile.Education[i]))
@@ -100,11 +100,11 @@ func (s *Server) newMemberResponse(m *rapport.Member) memberResponse {
 
 func (s *Server) profileURL(handle string) string { return s.cfg.BaseURL + "/in/" + handle }
 
-func newPositionResponse(p *rapport.Position) positionResponse {
+func newPositionResponse(baseURL string, p *rapport.Position) positionResponse {
 	out := positionResponse{ID: p.ID, Title: p.Title, OrganizationName: p.OrganizationName, Location: p.Location,
 		Start: p.Start.String(), Current: p.Current(), Description: p.Description}
 	if p.OrganizationSlug != "" {
-		out.Organization = &organizationCard{Slug: p.OrganizationSlug, Name: p.OrganizationName, URL: "/org/" + p.OrganizationSlug}
+		out.Organization = &organizationCard{Slug: p.OrganizationSlug, Name: p.OrganizationName, URL: baseURL + "/org/" + p.OrganizationSlug}
 	}
 	if p.End != nil {
 		end := p.End.String()
@@ -372,7 +372,7 @@ func (s *Server) handleAPIPositionCreate(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, newPositionResponse(created))
+	writeJSON(w, http.StatusCreated, newPositionResponse(s.cfg.BaseURL, created))
 	return nil
 }
 
@@ -393,7 +393,7 @@ func (s *Server) handleAPIPositionUpdate(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, newPositionResponse(updated))
+	writeJSON(w, http.StatusOK, newPositionResponse(s.cfg.BaseURL, updated))
 	return nil
 }
 

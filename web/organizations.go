@@ -88,6 +88,9 @@ type seatResponse struct {
 
 func (s *Server) newSeatResponse(c cards, seat *rapport.Seat) seatResponse {
 	out := seatResponse{ID: seat.ID, Product: seat.Product, Organization: s.orgCard(seat.Organization), Status: "free"}
+	if seat.Status != "" {
+		out.Status = seat.Status // the seat a request acts from: the caller's
+	}
 	if seat.Organization != nil && seat.Organization.Slug == "" {
 		out.Organization = nil
 	}
@@ -487,5 +490,62 @@ func (s *Server) handleAPIRecruiterMember(w http.ResponseWriter, r *http.Request
 	}
 	writeJSON(w, http.StatusOK, candidateProfileResponse{memberResponse: s.newMemberResponse(cand.Member),
 		OpenToWork: newOpenToWorkResponse(cand.OpenToWork)})
+	return nil
+}
+
+// Organization search.
+
+// organizationFoundResponse is an organization a search found.
+type organizationFoundResponse struct {
+	organizationCard
+	Tagline  string `json:"tagline"`
+	Industry string `json:"industry"`
+	Location string `json:"location"`
+}
+
+type organizationSearchResponse struct {
+	Results    []organizationFoundResponse `json:"results"`
+	Total      int                         `json:"total"`
+	NextCursor *string                     `json:"next_cursor"`
+}
+
+type organizationTypeaheadResponse struct {
+	Organizations []organizationFoundResponse `json:"organizations"`
+}
+
+func (s *Server) foundOrganizations(list []*rapport.Organization) []organizationFoundResponse {
+	out := make([]organizationFoundResponse, 0, len(list))
+	for _, o := range list {
+		out = append(out, organizationFoundResponse{organizationCard: *s.orgCard(o), Tagline: o.Tagline, Industry: o.Industry, Location: o.Location})
+	}
+	return out
+}
+
+func (s *Server) handleAPISearchOrganizations(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	if err := checkParams(q, "q", "industry", "location", "cursor"); err != nil {
+		return err
+	}
+	page, err := s.svc.Organizations.Search(r.Context(), q.Get("q"), q.Get("industry"), q.Get("location"), q.Get("cursor"))
+	if err != nil {
+		return err
+	}
+	out := organizationSearchResponse{Results: s.foundOrganizations(page.Results), Total: page.Total}
+	if page.Next != "" {
+		out.NextCursor = &page.Next
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) handleAPITypeaheadOrganizations(w http.ResponseWriter, r *http.Request) error {
+	if err := checkParams(r.URL.Query(), "q"); err != nil {
+		return err
+	}
+	list, err := s.svc.Organizations.Typeahead(r.Context(), r.URL.Query().Get("q"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, organizationTypeaheadResponse{Organizations: s.foundOrganizations(list)})
 	return nil
 }

@@ -103,6 +103,8 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/api/v1/search/members", Access: Anyone, API: true, handle: s.handleAPISearchMembers},
 		{Method: "GET", Pattern: "/api/v1/typeahead", Access: Anyone, API: true, handle: s.handleAPITypeahead},
 		{Method: "GET", Pattern: "/api/v1/typeahead/schools", Access: Member, API: true, handle: s.handleAPISchools},
+		{Method: "GET", Pattern: "/api/v1/search/organizations", Access: Anyone, API: true, handle: s.handleAPISearchOrganizations},
+		{Method: "GET", Pattern: "/api/v1/typeahead/organizations", Access: Anyone, API: true, handle: s.handleAPITypeaheadOrganizations},
 
 		// Pages.
 		{Method: "GET", Pattern: "/{$}", Access: Anyone, handle: s.handleHome},

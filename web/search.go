@@ -17,7 +17,8 @@ type searchResponse struct {
 }
 
 type typeaheadResponse struct {
-	Members []memberCardResponse `json:"members"`
+	Members       []memberCardResponse        `json:"members"`
+	Organizations []organizationFoundResponse `json:"organizations"`
 }
 
 type schoolResponse struct {
@@ -95,7 +96,11 @@ func (s *Server) handleAPITypeahead(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, typeaheadResponse{Members: s.foundCards(found)})
+	orgs, err := s.svc.Organizations.Typeahead(r.Context(), r.URL.Query().Get("q"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, typeaheadResponse{Members: s.foundCards(found), Organizations: s.foundOrganizations(orgs)})
 	return nil
 }
 

@@ -264,6 +264,7 @@ func TestSeatRevokedLeavesPersonalAccountUntouched(t *testing.T) {
 	o := newOrgSite(t)
 	holder := o.acmeRecruiter
 	friend := quickMember(t, o.testSite, "pal")
+	addJob(t, o.testSite, friend, "Initech", "") // to be found by the search index
 	connect(t, o.testSite, holder, "acme-hunter", friend, "pal")
 	addJob(t, o.testSite, holder, "Acme", "acme")
 	if r := o.api("PUT", "/api/v1/me/connections/pal/note", holder, map[string]any{"note": "Met in Lyon", "tags": []string{"data"}}); r.Status != 200 {

@@ -71,7 +71,11 @@ func newTestSiteOn(t testing.TB, dsn, dir string) *testSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := service.New(db, service.Indexes{Graph: g, Search: ix}, sender, cfg, log)
+	orgs, err := service.BuildOrganizations(ctx, db, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(db, service.Indexes{Graph: g, Search: ix, Organizations: orgs}, sender, cfg, log)
 	srv, err := web.NewServer(svc, db, web.Config{BaseURL: base}, log)
 	if err != nil {
 		t.Fatal(err)

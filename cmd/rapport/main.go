@@ -256,7 +256,11 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 		ln.Close()
 		return err
 	}
-	svc := service.New(db, service.Indexes{Graph: g, Search: ix}, sender, svcCfg, log)
+	orgs, err := service.BuildOrganizations(ctx, db, stdout)
+	if err != nil {
+		return err
+	}
+	svc := service.New(db, service.Indexes{Graph: g, Search: ix, Organizations: orgs}, sender, svcCfg, log)
 	srv, err := web.NewServer(svc, db, web.Config{BaseURL: svcCfg.BaseURL, SessionMax: svcCfg.SessionMax, TrustProxy: cfg.TrustProxy}, log)
 	if err != nil {
 		ln.Close()
