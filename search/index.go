@@ -300,6 +300,17 @@ func (ix *Index) OpenToWork(visibility string) *roaring.Bitmap {
 	return roaring.New()
 }
 
+// IsOpenToWork reports whether a member is open to work with a visibility.
+func (ix *Index) IsOpenToWork(visibility string, memberID int64) bool {
+	if memberID < 0 || memberID > MaxMemberID {
+		return false
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	b := ix.open[visibility]
+	return b != nil && b.Contains(uint32(memberID))
+}
+
 // Employees returns the members who currently work at an organization: a
 // current position linked to its page, or a current position whose
 // organization, typed as free text, has the page's name. A new bitmap, the

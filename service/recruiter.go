@@ -64,7 +64,7 @@ func (s *Profiles) StopOpenToWork(ctx context.Context) error {
 // OpenToWorkBadge returns what a member says about looking for work when
 // they show it to everyone, for their profile; nil otherwise.
 func (s *Profiles) OpenToWorkBadge(ctx context.Context, memberID int64) (*rapport.OpenToWork, error) {
-	if memberID < 0 || memberID > search.MaxMemberID || !s.search.OpenToWork(rapport.OpenToEveryone).Contains(uint32(memberID)) {
+	if !s.search.IsOpenToWork(rapport.OpenToEveryone, memberID) {
 		return nil, nil
 	}
 	o, err := s.db.FindOpenToWork(ctx, memberID)
@@ -144,7 +144,7 @@ func (s *Recruiter) Search(ctx context.Context, q RecruiterQuery) (*CandidatePag
 	}
 	for _, f := range found {
 		cand := Candidate{Member: f.Member}
-		if f.Member.ID <= search.MaxMemberID && open.Contains(uint32(f.Member.ID)) {
+		if f.Member.ID >= 0 && f.Member.ID <= search.MaxMemberID && open.Contains(uint32(f.Member.ID)) {
 			if cand.OpenToWork, err = s.db.FindOpenToWork(ctx, f.Member.ID); err != nil {
 				return nil, err
 			}

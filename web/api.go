@@ -37,6 +37,8 @@ type profileResponse struct {
 	memberResponse
 	Degree      *int `json:"degree"`
 	MutualCount int  `json:"mutual_count"`
+	// OpenToWork is set only when the member shows it to everyone.
+	OpenToWork *openToWorkResponse `json:"open_to_work"`
 }
 
 type positionResponse struct {
@@ -577,7 +579,11 @@ func (s *Server) handleAPIMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := profileResponse{memberResponse: s.newMemberResponse(m), MutualCount: rel.MutualCount}
+	badge, err := s.svc.Profiles.OpenToWorkBadge(r.Context(), m.ID)
+	if err != nil {
+		return err
+	}
+	out := profileResponse{memberResponse: s.newMemberResponse(m), MutualCount: rel.MutualCount, OpenToWork: newOpenToWorkResponse(badge)}
 	if rel.Degree != 0 {
 		out.Degree = &rel.Degree
 	}

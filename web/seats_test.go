@@ -201,6 +201,11 @@ func TestOpenToWorkHiddenFromEmployer(t *testing.T) {
 		}
 	}
 
+	// Open to everyone: a badge on the profile, for visitors too.
+	if r := o.api("GET", "/api/v1/members/frank", "", nil); r.Status != 200 || !bytes.Contains(r.Body, []byte(`"visibility":"everyone"`)) {
+		t.Errorf("frank's profile lacks the badge he shows everyone: %d %s", r.Status, r.Body)
+	}
+
 	// Acme's recruiter: the filter finds neither employee, and counts them
 	// nowhere; without the filter they are found with no signal.
 	acme := recruit(t, o.testSite, o.acmeRecruiter, o.acmeSeat, "open_to_work=true")
