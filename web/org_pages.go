@@ -30,8 +30,9 @@ type orgPage struct {
 	Seats  []*rapport.Seat
 	Audit  []auditRow
 
-	Sizes []string
-	Roles []choice
+	Sizes   []string
+	Roles   []choice
+	MyRoles []string // the caller's roles, as the admin page names them
 }
 
 // choice is an option of a select or a group of checkboxes.
@@ -171,6 +172,9 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, data *pageDat
 		return getErr
 	}
 	p := &orgPage{View: v, Sizes: rapport.OrganizationSizes, Roles: roleChoices}
+	for _, role := range v.Roles {
+		p.MyRoles = append(p.MyRoles, roleLabel(role))
+	}
 	caller := data.Caller
 	for _, a := range admins {
 		p.Admins = append(p.Admins, adminRow{OrgAdmin: a, Label: roleLabel(a.Role),
@@ -414,6 +418,7 @@ func (s *Server) seatRefused(w http.ResponseWriter, r *http.Request, err error) 
 type seatSwitcher struct {
 	Personal bool // the browser acts for the personal account
 	Seats    []switcherSeat
+	Offered  int // seats offered to the member, waiting for an answer
 }
 
 type switcherSeat struct {
@@ -433,7 +438,7 @@ func productLabel(product string) string {
 }
 
 // findSwitcher fills the header's seat switcher of a page about to be
-// rendered, for a signed-in member who holds active seats: one call for
+// rendered, for a signed-in member who holds or is offered seats: one call for
 // the seats, made only when a page is shown. The header is not worth
 // failing a page for, so an error is logged and the switcher left out.
 func (s *Server) findSwitcher(data *pageData) {
@@ -449,6 +454,7 @@ func (s *Server) findSwitcher(data *pageData) {
 	sw := &seatSwitcher{Personal: true}
 	for _, seat := range seats {
 		if seat.Status != rapport.SeatActive {
+			sw.Offered++
 			continue
 		}
 		item := switcherSeat{ID: seat.ID, Label: productLabel(seat.Product), Current: seat.ID == current}
@@ -460,7 +466,7 @@ func (s *Server) findSwitcher(data *pageData) {
 		}
 		sw.Seats = append(sw.Seats, item)
 	}
-	if len(sw.Seats) > 0 {
+	if len(sw.Seats) > 0 || sw.Offered > 0 {
 		data.Switcher = sw
 	}
 }

@@ -242,7 +242,12 @@ func TestSeatPagesRevoked(t *testing.T) {
 	wantBody(t, r, `id="seat-`+id+`-handle-error"`, `value="nobody"`)
 	wantRedirect(t, bob.post("/org/acme/seats/"+id+"/assign", url.Values{"handle": {"cyd"}}), "/org/acme/admin")
 
-	wantBody(t, cy.get("/seats"), `action="/seats/`+id+`/accept"`, "Offered a seat")
+	// The header tells of the offer; the seat is not offered as a context yet.
+	r = cy.get("/seats")
+	wantBody(t, r, `action="/seats/`+id+`/accept"`, "Offered a seat", `<a href="/seats">Seats <span class="badge">1 offered</span></a>`)
+	if strings.Contains(string(r.Body), `action="/seats/`+id+`/switch"`) {
+		t.Fatal("a seat not accepted yet is offered to switch into")
+	}
 	wantRedirect(t, cy.post("/seats/"+id+"/accept", nil), "/seats")
 	wantBody(t, cy.get("/seats"), `action="/seats/`+id+`/switch"`, `<strong aria-current="true">Personal</strong>`)
 
