@@ -8,6 +8,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -203,9 +204,30 @@ func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, data *pageDat
 	}
 	data.Title, data.Org = "Manage "+v.Name, p
 	if err != nil {
+		if !p.shows(data.Form) || rapport.ErrorCode(err) == rapport.EFORBIDDEN {
+			return err // said on the error page: the form is not on this one
+		}
 		return s.formError(w, r, "org_admin", data, err)
 	}
 	return s.render(w, http.StatusOK, "org_admin", data)
+}
+
+// shows reports whether the admin page shows a form, by the name adminPage
+// knows it.
+func (p *orgPage) shows(form string) bool {
+	switch {
+	case form == "edit":
+		return p.View.May("edit the page")
+	case form == "admins":
+		return true
+	case strings.HasPrefix(form, "seat:"):
+		for _, seat := range p.Seats {
+			if "seat:"+strconv.FormatInt(seat.ID, 10) == form {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (s *Server) handleOrganizationAdminPage(w http.ResponseWriter, r *http.Request) error {
@@ -254,7 +276,7 @@ func (s *Server) handleAdminRevokeForm(w http.ResponseWriter, r *http.Request) e
 	handle := r.PathValue("handle")
 	if err := s.svc.Organizations.RevokeRole(r.Context(), r.PathValue("slug"), handle, r.PathValue("role")); err != nil {
 		// Such as the last super admin stepping down: said above the list.
-		return s.adminPage(w, r, data, &rapport.Error{Code: rapport.ErrorCode(err), Message: rapport.ErrorMessage(err)})
+		return s.adminPage(w, r, data, err)
 	}
 	if rapport.NormalizeHandle(handle) == data.Caller.Handle {
 		// The caller may have stepped down from their last role, and the
@@ -609,6 +631,9 @@ func (s *Server) openToWorkForm(ctx context.Context) (*openToWorkForm, error) {
 
 func (s *Server) handleOpenToWorkSave(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
+		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+			return err // answered 413 by fail
+		}
 		return rapport.Errorf(rapport.EBADREQUEST, "The form could not be read.")
 	}
 	o := rapport.OpenToWork{Titles: service.SplitList(r.PostFormValue("titles")), Locations: service.SplitList(r.PostFormValue("locations")),
