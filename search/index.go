@@ -89,9 +89,9 @@ type Index struct {
 	all         *roaring.Bitmap
 	membersOnly *roaring.Bitmap
 	// open holds the members open to work, by the visibility they chose.
-	open map[string]*roaring.Bitmap
-	schools     map[string]*schoolName // by Key
-	version     int64
+	open    map[string]*roaring.Bitmap
+	schools map[string]*schoolName // by Key
+	version int64
 	// prefixes holds the terms of the prefixes of each word of a name: the
 	// same first and last names come back again and again.
 	prefixes map[string][]uint32

@@ -55,13 +55,14 @@ func DefaultConfig() Config {
 
 // Services bundles the services a site runs.
 type Services struct {
-	Accounts *Accounts
-	Profiles *Profiles
+	Accounts      *Accounts
+	Profiles      *Profiles
 	Network       *Network
 	Search        *Search
 	Organizations *Organizations
 	Seats         *Seats
 	Recruiter     *Recruiter
+	InMail        *InMail
 }
 
 // Indexes are the in-memory indexes kept beside the store, each built from
@@ -100,6 +101,7 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 		Organizations: &Organizations{base: base},
 		Seats:         &Seats{base: base},
 		Recruiter:     &Recruiter{base: base, people: people},
+		InMail:        &InMail{base: base},
 	}
 }
 
@@ -115,6 +117,7 @@ func (s *Services) SetClock(now func() time.Time) {
 	s.Organizations.now = now
 	s.Seats.now = now
 	s.Recruiter.now = now
+	s.InMail.now = now
 }
 
 // base is what every service has.

@@ -1,12 +1,10 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/http"
@@ -20,6 +18,7 @@ import (
 
 	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/password"
+	"github.com/rapportnet/rapport/service"
 	"github.com/rapportnet/rapport/web"
 )
 
@@ -93,6 +92,35 @@ var orgGets = map[string]map[string]int{
 	"POST /api/v1/organizations/{slug}/seats/{id}/revoke":        {orgSuper: 204, orgSeats: 204},
 	"GET /api/v1/recruiter/search":                               {otherSeat: 200},
 	"GET /api/v1/recruiter/members/{handle}":                     {otherSeat: 200},
+	// Another organization's holder reaches their own seat's work, never
+	// the owner's seat's: its ids answer as if they did not exist.
+	"GET /api/v1/recruiter/projects":                             {otherSeat: 200},
+	"POST /api/v1/recruiter/projects":                            {otherSeat: 201},
+	"GET /api/v1/recruiter/projects/{id}":                        {otherSeat: 404},
+	"PATCH /api/v1/recruiter/projects/{id}":                      {otherSeat: 404},
+	"DELETE /api/v1/recruiter/projects/{id}":                     {otherSeat: 404},
+	"PUT /api/v1/recruiter/projects/{id}/candidates/{handle}":    {otherSeat: 404},
+	"DELETE /api/v1/recruiter/projects/{id}/candidates/{handle}": {otherSeat: 404},
+	"GET /api/v1/recruiter/members/{handle}/notes":               {otherSeat: 200},
+	"POST /api/v1/recruiter/members/{handle}/notes":              {otherSeat: 201},
+	"DELETE /api/v1/recruiter/notes/{id}":                        {otherSeat: 404},
+	"GET /api/v1/recruiter/saved-searches":                       {otherSeat: 200},
+	"POST /api/v1/recruiter/saved-searches":                      {otherSeat: 201},
+	"DELETE /api/v1/recruiter/saved-searches/{id}":               {otherSeat: 404},
+	"GET /api/v1/recruiter/inmail":                               {otherSeat: 200},
+	"POST /api/v1/recruiter/inmail":                              {otherSeat: 201},
+	"GET /api/v1/recruiter/inmail/{id}":                          {otherSeat: 404},
+	"POST /api/v1/recruiter/inmail/{id}/messages":                {otherSeat: 404},
+
+	"GET /org/{slug}/admin":                          {orgSuper: 200, orgContent: 200, orgSeats: 200},
+	"POST /org/{slug}/edit":                          {orgSuper: 303, orgContent: 303},
+	"POST /org/{slug}/admins":                        {orgSuper: 303},
+	"POST /org/{slug}/admins/{handle}/{role}/revoke": {orgSuper: 303, orgContent: 303},
+	"POST /org/{slug}/seats/{id}/assign":             {orgSuper: 303, orgSeats: 303},
+	"POST /org/{slug}/seats/{id}/reassign":           {orgSuper: 303, orgSeats: 303},
+	"POST /org/{slug}/seats/{id}/revoke":             {orgSuper: 303, orgSeats: 303},
+	"GET /recruiter":                                 {otherSeat: 200},
+	"GET /recruiter/in/{handle}":                     {otherSeat: 200},
 }
 
 // authzTable lists every route of the route table. A route missing here
@@ -226,6 +254,54 @@ var authzTable = map[string]expect{
 	"POST /settings/sessions/logout-all":        page(303),
 	"POST /settings/tokens":                     page(200),
 	"POST /settings/tokens/{id}/delete":         owned(303),
+
+	"GET /organizations/new":                         page(200),
+	"POST /organizations":                            page(303),
+	"GET /org/{slug}":                                open,
+	"POST /org/{slug}/follow":                        page(303),
+	"POST /org/{slug}/unfollow":                      page(303),
+	"GET /org/{slug}/admin":                          {toLogin, 403, 403},
+	"POST /org/{slug}/edit":                          {toLogin, 403, 403},
+	"POST /org/{slug}/admins":                        {toLogin, 403, 403},
+	"POST /org/{slug}/admins/{handle}/{role}/revoke": {toLogin, 403, 403},
+	"POST /org/{slug}/seats/{id}/assign":             {toLogin, 403, 403},
+	"POST /org/{slug}/seats/{id}/reassign":           {toLogin, 403, 403},
+	"POST /org/{slug}/seats/{id}/revoke":             {toLogin, 403, 403},
+	"GET /seats":                                     page(200),
+	"POST /seats/{id}/accept":                        owned(303),
+	"POST /seats/{id}/decline":                       owned(303),
+	"POST /seats/{id}/switch":                        {toLogin, 303, 403},
+	"POST /seats/{id}/leave":                         owned(303),
+	"POST /seats/personal":                           page(303),
+	"GET /recruiter":                                 {toLogin, 200, 403},
+	"GET /recruiter/in/{handle}":                     {toLogin, 200, 403},
+	"POST /me/open-to-work":                          page(303),
+	"POST /me/open-to-work/delete":                   page(303),
+
+	"GET /api/v1/search/organizations":                           open,
+	"GET /api/v1/typeahead/organizations":                        open,
+	"GET /api/v1/recruiter/projects":                             {401, 200, 403},
+	"POST /api/v1/recruiter/projects":                            {401, 201, 403},
+	"GET /api/v1/recruiter/projects/{id}":                        {401, 200, 403},
+	"PATCH /api/v1/recruiter/projects/{id}":                      {401, 200, 403},
+	"DELETE /api/v1/recruiter/projects/{id}":                     {401, 204, 403},
+	"PUT /api/v1/recruiter/projects/{id}/candidates/{handle}":    {401, 200, 403},
+	"DELETE /api/v1/recruiter/projects/{id}/candidates/{handle}": {401, 204, 403},
+	"GET /api/v1/recruiter/members/{handle}/notes":               {401, 200, 403},
+	"POST /api/v1/recruiter/members/{handle}/notes":              {401, 201, 403},
+	"DELETE /api/v1/recruiter/notes/{id}":                        {401, 204, 403},
+	"GET /api/v1/recruiter/saved-searches":                       {401, 200, 403},
+	"POST /api/v1/recruiter/saved-searches":                      {401, 201, 403},
+	"DELETE /api/v1/recruiter/saved-searches/{id}":               {401, 204, 403},
+	"GET /api/v1/recruiter/inmail":                               {401, 200, 403},
+	"POST /api/v1/recruiter/inmail":                              {401, 201, 403},
+	"GET /api/v1/recruiter/inmail/{id}":                          {401, 200, 403},
+	"POST /api/v1/recruiter/inmail/{id}/messages":                {401, 200, 403},
+	"GET /api/v1/me/inmail":                                      api401(200),
+	"GET /api/v1/me/inmail/{id}":                                 apiOwned(200),
+	"POST /api/v1/me/inmail/{id}/reply":                          apiOwned(200),
+	"POST /api/v1/me/inmail/{id}/decline":                        apiOwned(204),
+	"POST /api/v1/me/inmail/{id}/report":                         apiOwned(204),
 }
 
 // fixture is what one row is tried against: a fresh owner with one object
@@ -246,6 +322,8 @@ type fixture struct {
 	org, contentAdmin                           string
 	seat, offered, free, revoked, otherOrgsSeat int64
 	tokens                                      map[string]string
+	// What the owner's seat keeps, and InMail the owner received.
+	project, note, savedSearch, sentMail, inbox int64
 }
 
 var serial atomic.Int64
@@ -355,6 +433,25 @@ func (f *fixture) organize(t *testing.T, site *testSite, owner context.Context) 
 	f.tokens[otherSeat], holder = as(f.handle + "-oholder")
 	must(svc.Seats.Assign(otherSuper, other.Slug, f.otherOrgsSeat, f.handle+"-oholder"))
 	must(svc.Seats.Answer(holder, f.otherOrgsSeat, true))
+
+	fromSeat := func(ctx context.Context, seat int64) context.Context {
+		c := rapport.CallerFromContext(ctx)
+		c.SeatID = seat
+		return rapport.NewContextWithCaller(ctx, c)
+	}
+	recruiter := fromSeat(owner, f.seat)
+	p, err := svc.Recruiter.CreateProject(recruiter, "Data engineers")
+	must(err)
+	must(svc.Recruiter.PutCandidate(recruiter, p.ID, f.unconnected, ""))
+	n, err := svc.Recruiter.AddNote(recruiter, f.unconnected, "Strong on SQL")
+	must(err)
+	ss, err := svc.Recruiter.SaveSearch(recruiter, "Lyon", service.RecruiterQuery{Location: "Lyon"})
+	must(err)
+	sent, err := svc.Recruiter.SendInMail(recruiter, f.unconnected, "A role", "Would you talk?")
+	must(err)
+	received, err := svc.Recruiter.SendInMail(fromSeat(holder, f.otherOrgsSeat), f.handle, "Another role", "Hello")
+	must(err)
+	f.project, f.note, f.savedSearch, f.sentMail, f.inbox = p.ID, n.ID, ss.ID, sent.ID, received.ID
 }
 
 // seatFor is the seat a kind of caller acts from on seat routes: their
@@ -469,13 +566,23 @@ func (f fixture) path(pattern string) string {
 		id = f.pat
 	case strings.HasSuffix(p, "/seats/{id}/assign"):
 		id = f.free
-	case strings.Contains(p, "/me/seats/{id}/accept"), strings.Contains(p, "/me/seats/{id}/decline"):
+	case strings.HasSuffix(p, "/seats/{id}/accept"), strings.HasSuffix(p, "/seats/{id}/decline"):
 		id = f.offered
 	case strings.Contains(p, "/seats/{id}/"):
 		id = f.seat
 	case strings.Contains(p, "/admins/{handle}/{role}"):
 		handle = f.contentAdmin
-	case strings.HasPrefix(p, "/api/v1/recruiter/members/"):
+	case strings.HasPrefix(p, "/api/v1/recruiter/projects/"):
+		id, handle = f.project, f.unconnected
+	case strings.HasPrefix(p, "/api/v1/recruiter/notes/"):
+		id = f.note
+	case strings.HasPrefix(p, "/api/v1/recruiter/saved-searches/"):
+		id = f.savedSearch
+	case strings.HasPrefix(p, "/api/v1/recruiter/inmail/"):
+		id = f.sentMail
+	case strings.HasPrefix(p, "/api/v1/me/inmail/"):
+		id = f.inbox
+	case strings.HasPrefix(p, "/api/v1/recruiter/members/"), strings.HasPrefix(p, "/recruiter/in/"):
 		handle = f.unconnected
 	}
 	if strings.Contains(p, "/search/") || strings.Contains(p, "/typeahead") || p == "/search" || p == "/api/v1/recruiter/search" {
@@ -523,16 +630,31 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"handle": f.unconnected}
 	case "POST /api/v1/me/tokens", "POST /settings/tokens":
 		api = map[string]any{"name": "script"}
-	case "POST /api/v1/organizations":
+	case "POST /api/v1/organizations", "POST /organizations":
 		api = map[string]any{"slug": fmt.Sprintf("new-org-%d", n), "name": "New Org"}
-	case "PATCH /api/v1/organizations/{slug}":
+	case "PATCH /api/v1/organizations/{slug}", "POST /org/{slug}/edit":
 		api = map[string]any{"name": "Renamed Org", "industry": "Software"}
-	case "POST /api/v1/organizations/{slug}/admins":
+	case "POST /api/v1/organizations/{slug}/admins", "POST /org/{slug}/admins":
 		api = map[string]any{"handle": f.unconnected, "role": "content"}
-	case "POST /api/v1/organizations/{slug}/seats/{id}/assign", "POST /api/v1/organizations/{slug}/seats/{id}/reassign":
+	case "POST /api/v1/organizations/{slug}/seats/{id}/assign", "POST /api/v1/organizations/{slug}/seats/{id}/reassign",
+		"POST /org/{slug}/seats/{id}/assign", "POST /org/{slug}/seats/{id}/reassign":
 		api = map[string]any{"handle": f.unconnected}
 	case "PUT /api/v1/me/open-to-work":
 		api = map[string]any{"titles": []string{"Engineer"}}
+	case "POST /me/open-to-work":
+		api = map[string]any{"titles": "Engineer, Data engineer"}
+	case "POST /api/v1/recruiter/projects", "PATCH /api/v1/recruiter/projects/{id}":
+		api = map[string]any{"name": "Backend"}
+	case "PUT /api/v1/recruiter/projects/{id}/candidates/{handle}":
+		api = map[string]any{"stage": "contacted"}
+	case "POST /api/v1/recruiter/members/{handle}/notes", "POST /api/v1/recruiter/inmail/{id}/messages", "POST /api/v1/me/inmail/{id}/reply":
+		api = map[string]any{"body": "Thanks, let us talk."}
+	case "POST /api/v1/recruiter/saved-searches":
+		api = map[string]any{"name": "Remote", "q": "engineer", "open_to_work": true}
+	case "POST /api/v1/recruiter/inmail":
+		api = map[string]any{"to": f.unconnected, "subject": "A role", "body": "Would you talk?"}
+	case "POST /api/v1/me/inmail/{id}/report":
+		api = map[string]any{"reason": "Spam"}
 	}
 	if !strings.Contains(pattern, "/api/") && api != nil {
 		form = url.Values{}
@@ -573,7 +695,7 @@ func TestAuthorizationTable(t *testing.T) {
 				connected: quickMember(t, site, f.handle+"-friend"), blocked: quickMember(t, site, f.handle+"-blocked")}
 			maps.Copy(tokens, f.tokens)
 			f.relate(t, site)
-			changesOrg := strings.Contains(key, "/organizations/{slug}") && rt.Method != "GET"
+			changesOrg := (strings.Contains(key, "/organizations/{slug}") || strings.Contains(key, "/org/{slug}")) && rt.Method != "GET"
 			for _, kind := range []string{anonymous, stranger, connected, blocked, revokedSeat, otherSeat, orgSuper, orgContent, orgSeats, ended, owner} {
 				on, token := f, tokens[kind]
 				if changesOrg && slices.Contains(orgKinds, kind) {
@@ -622,21 +744,14 @@ func send(t *testing.T, site *testSite, rt web.RouteInfo, token string, seat int
 	jsonBody, form := f.body(key)
 	var r *response
 	if rt.API || strings.HasPrefix(path, "/api/") {
-		var raw []byte
+		var body any
 		if jsonBody != nil {
-			raw, _ = json.Marshal(jsonBody)
+			body = jsonBody
 		}
-		req, _ := http.NewRequest(method, site.URL+path, bytes.NewReader(raw))
-		if jsonBody != nil {
-			req.Header.Set("Content-Type", "application/json")
+		if rt.Access != web.Seat {
+			seat = 0
 		}
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		if rt.Access == web.Seat {
-			req.Header.Set("Rapport-Seat", itoa(seat))
-		}
-		r = site.do(req, raw)
+		r = site.request(method, path, token, seat, body)
 	} else {
 		var req *http.Request
 		if form != nil {

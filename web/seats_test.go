@@ -13,18 +13,6 @@ import (
 	"github.com/rapportnet/rapport"
 )
 
-// fromSeat sends an API request acting from a seat.
-func fromSeat(t *testing.T, site *testSite, token string, seat int64, method, path string) *response {
-	t.Helper()
-	req, err := http.NewRequest(method, site.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Rapport-Seat", fmt.Sprint(seat))
-	return site.with(t).do(req, nil)
-}
-
 type candidatesJSON struct {
 	Results []struct {
 		Handle     string          `json:"handle"`
@@ -36,7 +24,7 @@ type candidatesJSON struct {
 // recruit runs a recruiter search from a seat and fails unless it answers 200.
 func recruit(t *testing.T, site *testSite, token string, seat int64, params string) candidatesJSON {
 	t.Helper()
-	r := fromSeat(t, site, token, seat, "GET", "/api/v1/recruiter/search?"+params)
+	r := seatAPI(t, site, token, seat, "GET", "/api/v1/recruiter/search?"+params, nil)
 	if r.Status != 200 {
 		t.Fatalf("recruiter search %s: %d %s", params, r.Status, r.Body)
 	}
@@ -226,7 +214,7 @@ func TestOpenToWorkHiddenFromEmployer(t *testing.T) {
 			t.Errorf("Acme's recruiter searching without the filter: %s found %v, signal shown %v; want found without it", h, found, shown)
 		}
 	}
-	r := fromSeat(t, o.testSite, o.acmeRecruiter, o.acmeSeat, "GET", "/api/v1/recruiter/members/dana")
+	r := seatAPI(t, o.testSite, o.acmeRecruiter, o.acmeSeat, "GET", "/api/v1/recruiter/members/dana", nil)
 	if r.Status != 200 || !bytes.Contains(r.Body, []byte(`"open_to_work":null`)) || bytes.Contains(r.Body, []byte("Lyon")) {
 		t.Errorf("dana's profile from Acme's seat shows the signal: %d %s", r.Status, r.Body)
 	}
@@ -241,7 +229,7 @@ func TestOpenToWorkHiddenFromEmployer(t *testing.T) {
 	if globex.Total != 3 {
 		t.Errorf("Globex's recruiter counts %d open to work, want 3", globex.Total)
 	}
-	r = fromSeat(t, o.testSite, o.globexRecruiter, o.globexSeat, "GET", "/api/v1/recruiter/members/dana")
+	r = seatAPI(t, o.testSite, o.globexRecruiter, o.globexSeat, "GET", "/api/v1/recruiter/members/dana", nil)
 	if r.Status != 200 || !bytes.Contains(r.Body, []byte("Lyon")) {
 		t.Errorf("dana's profile from Globex's seat lacks the signal: %d %s", r.Status, r.Body)
 	}
@@ -303,11 +291,11 @@ func TestSeatRevokedLeavesPersonalAccountUntouched(t *testing.T) {
 	if r := o.api("POST", fmt.Sprintf("/api/v1/organizations/acme/seats/%d/reassign", o.acmeSeat), o.acmeAdmin, map[string]string{"handle": "newcomer"}); r.Status != 204 {
 		t.Fatalf("reassign: %d %s", r.Status, r.Body)
 	}
-	r := fromSeat(t, o.testSite, holder, o.acmeSeat, "GET", "/api/v1/recruiter/search?q=pal")
+	r := seatAPI(t, o.testSite, holder, o.acmeSeat, "GET", "/api/v1/recruiter/search?q=pal", nil)
 	if r.Status != 403 || !bytes.Contains(r.Body, []byte("revoked by the organization")) {
 		t.Fatalf("the former holder's search: %d %s; want 403 saying the seat was revoked", r.Status, r.Body)
 	}
-	if r := fromSeat(t, o.testSite, newcomer, o.acmeSeat, "GET", "/api/v1/recruiter/search?q=pal"); r.Status != 403 {
+	if r := seatAPI(t, o.testSite, newcomer, o.acmeSeat, "GET", "/api/v1/recruiter/search?q=pal", nil); r.Status != 403 {
 		t.Fatalf("the newcomer acts from the seat before accepting it: %d", r.Status)
 	}
 	if r := o.api("POST", fmt.Sprintf("/api/v1/me/seats/%d/accept", o.acmeSeat), newcomer, nil); r.Status != 204 {
@@ -319,7 +307,7 @@ func TestSeatRevokedLeavesPersonalAccountUntouched(t *testing.T) {
 	if r := o.api("POST", fmt.Sprintf("/api/v1/organizations/acme/seats/%d/revoke", o.acmeSeat), o.acmeAdmin, nil); r.Status != 204 {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)
 	}
-	if r := fromSeat(t, o.testSite, newcomer, o.acmeSeat, "GET", "/api/v1/recruiter/search?q=pal"); r.Status != 403 {
+	if r := seatAPI(t, o.testSite, newcomer, o.acmeSeat, "GET", "/api/v1/recruiter/search?q=pal", nil); r.Status != 403 {
 		t.Fatalf("after revocation: %d", r.Status)
 	}
 
@@ -371,7 +359,7 @@ func TestOneContextARequest(t *testing.T) {
 	if r := o.api("GET", "/api/v1/recruiter/search?q=acme", o.acmeRecruiter, nil); r.Status != 403 {
 		t.Errorf("a seat route without a seat: %d, want 403", r.Status)
 	}
-	if r := fromSeat(t, o.testSite, o.acmeRecruiter, o.globexSeat, "GET", "/api/v1/recruiter/search?q=acme"); r.Status != 403 {
+	if r := seatAPI(t, o.testSite, o.acmeRecruiter, o.globexSeat, "GET", "/api/v1/recruiter/search?q=acme", nil); r.Status != 403 {
 		t.Errorf("another's seat: %d, want 403", r.Status)
 	}
 	bad, _ := http.NewRequest("GET", o.URL+"/api/v1/recruiter/search?q=acme", nil)

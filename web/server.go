@@ -268,11 +268,14 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
 	})
 }
 
+// clearSessionCookie signs the browser out, and out of any seat it had
+// switched into.
 func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{
 		Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode,
 	})
+	s.clearSeatCookie(w)
 }
 
 // securityHeaders sets the headers every answer carries. The policy allows

@@ -127,6 +127,13 @@ func (r *response) ErrorField(t testing.TB) string {
 // string or []byte is sent as it is; anything else is encoded as JSON.
 func (s *testSite) api(method, path, token string, body any) *response {
 	s.t.Helper()
+	return s.request(method, path, token, 0, body)
+}
+
+// request is api acting from a seat (the Rapport-Seat header) when seat is
+// not 0.
+func (s *testSite) request(method, path, token string, seat int64, body any) *response {
+	s.t.Helper()
 	var raw []byte
 	switch b := body.(type) {
 	case nil:
@@ -149,6 +156,9 @@ func (s *testSite) api(method, path, token string, body any) *response {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if seat != 0 {
+		req.Header.Set("Rapport-Seat", strconv.FormatInt(seat, 10))
 	}
 	return s.do(req, raw)
 }
