@@ -331,8 +331,10 @@ var serial atomic.Int64
 func newFixture(t *testing.T, site *testSite) fixture {
 	t.Helper()
 	handle := fmt.Sprintf("member-%d", serial.Add(1))
-	f := fixture{handle: handle, token: site.member(handle)}
-	spare := site.logIn(handle)
+	// Straight in the store, without the cost of a password hash; the
+	// password is testPassword all the same.
+	f := fixture{handle: handle, token: quickMember(t, site, handle)}
+	spare := quickSession(t, site, mustAuth(t, site, f.token).MemberID)
 	ctx := rapport.NewContextWithCaller(context.Background(), mustAuth(t, site, spare))
 	p, err := site.Svc.Profiles.AddPosition(ctx, rapport.Position{Title: "Engineer", OrganizationName: "Acme", Start: rapport.Month{Year: 2020, Month: 1}})
 	if err != nil {
@@ -488,17 +490,23 @@ var testPasswordHash = sync.OnceValue(func() string {
 // without the cost of a password hash, and returns the session token.
 func quickMember(t *testing.T, site *testSite, handle string) string {
 	t.Helper()
-	ctx := context.Background()
 	m := &rapport.Member{Handle: handle, Email: handle + "@example.com", DisplayName: handle}
-	if err := site.DB.CreateMember(ctx, m, testPasswordHash(), time.Now()); err != nil {
+	if err := site.DB.CreateMember(context.Background(), m, testPasswordHash(), time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	return quickSession(t, site, m.ID)
+}
+
+// quickSession signs a member in straight in the store and returns the
+// session token.
+func quickSession(t *testing.T, site *testSite, memberID int64) string {
+	t.Helper()
 	var raw [32]byte
 	rand.Read(raw[:])
 	token := "rps_" + hex.EncodeToString(raw[:])
 	sum := sha256.Sum256([]byte(token))
-	sess := &rapport.Session{MemberID: m.ID, CreatedAt: time.Now(), LastSeenAt: time.Now()}
-	if err := site.DB.CreateSession(ctx, sess, hex.EncodeToString(sum[:])); err != nil {
+	sess := &rapport.Session{MemberID: memberID, CreatedAt: time.Now(), LastSeenAt: time.Now()}
+	if err := site.DB.CreateSession(context.Background(), sess, hex.EncodeToString(sum[:])); err != nil {
 		t.Fatal(err)
 	}
 	return token
@@ -689,9 +697,9 @@ func TestAuthorizationTable(t *testing.T) {
 			// The owner goes last: their request may delete the objects or
 			// end the session the others are tried against.
 			f := newFixture(t, site)
-			endedToken := site.logIn(f.handle)
+			endedToken := quickSession(t, site, mustAuth(t, site, f.token).MemberID)
 			site.api("DELETE", "/api/v1/sessions/current", endedToken, nil)
-			tokens := map[string]string{anonymous: "", stranger: site.member(fmt.Sprintf("stranger-%d", serial.Add(1))), ended: endedToken, owner: f.token,
+			tokens := map[string]string{anonymous: "", stranger: quickMember(t, site, fmt.Sprintf("stranger-%d", serial.Add(1))), ended: endedToken, owner: f.token,
 				connected: quickMember(t, site, f.handle+"-friend"), blocked: quickMember(t, site, f.handle+"-blocked")}
 			maps.Copy(tokens, f.tokens)
 			f.relate(t, site)
