@@ -222,4 +222,26 @@ func TestBrowserSearch(t *testing.T) {
 		ada.poll("Yale among the suggested schools", `document.querySelector('#school-suggestions option[value="Yale University"]') !== null`)
 		ada.wantAttr(`#school`, "list", "school-suggestions")
 	})
+
+	t.Run("OrganizationSuggestion", func(t *testing.T) {
+		ada.t = t
+		if r := site.api("POST", "/api/v1/organizations", graham, map[string]any{"slug": "gramophone-guild", "name": "Gramophone Guild",
+			"industry": "Music", "location": "Boston"}); r.Status != 201 {
+			t.Fatalf("create: %d %s", r.Status, r.Body)
+		}
+		ada.do("home", chromedp.Navigate(site.URL+"/"), chromedp.WaitVisible(searchBox))
+		ada.typeInSearchBox("gramo")
+		if got := ada.text(`#site-search-list-0`); !strings.Contains(got, "Gramophone Guild") || !strings.Contains(got, "Organization") {
+			t.Fatalf("the suggestion is %q", got)
+		}
+		ada.do("arrow down", chromedp.KeyEvent(kb.ArrowDown))
+		ada.within("enter", chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(`//h1[contains(., "Gramophone Guild")]`))
+		if loc, err := chromedp.Run(ada.b, chromedp.Location()); err != nil || !strings.HasSuffix(loc, "/org/gramophone-guild") {
+			t.Fatalf("after Enter the browser is at %s (%v)", loc, err)
+		}
+		ada.within("search", chromedp.Navigate(site.URL+"/search?q=gramophone"), chromedp.WaitVisible(`#orgs-h`))
+		if got := ada.text(`//section[@aria-labelledby="orgs-h"]`); !strings.Contains(got, "Gramophone Guild") || !strings.Contains(got, "Music") {
+			t.Fatalf("the organizations on the results page:\n%s", got)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/service"
 )
 
@@ -18,6 +19,9 @@ type searchPage struct {
 	Capped   bool   // Total is as far as paging goes; more members match
 	Next     string // the address of the next page; empty on the last
 	First    string // the address of the first page, when this is a later one
+	// Organizations are the first organizations the words find, beside
+	// the members, on the first page.
+	Organizations []*rapport.Organization
 }
 
 // degreeChoices are the options of the degree filter, "any" first.
@@ -56,6 +60,13 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	sp := data.Search
 	sp.Searched, sp.Results, sp.Total = true, page.Results, page.Total
+	if q.Text != "" && q.Cursor == "" {
+		// Text that finds members but is no search for organizations (a
+		// filter alone, say) shows none: the members are the answer.
+		if orgs, err := s.svc.Organizations.Search(r.Context(), q.Text, "", "", ""); err == nil {
+			sp.Organizations = orgs.Results[:min(len(orgs.Results), organizationsBesideMembers)]
+		}
+	}
 	sp.Capped = page.Total >= service.SearchMaxResults
 	if page.Next != "" {
 		sp.Next = searchPageLink(data.Values, page.Next)
@@ -65,6 +76,10 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	return s.render(w, http.StatusOK, "search", data)
 }
+
+// organizationsBesideMembers is how many organizations the people search
+// page shows above the members.
+const organizationsBesideMembers = 3
 
 // searchPageLink is the address of a page of the search the values
 // describe, leaving out empty filters.

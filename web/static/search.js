@@ -45,8 +45,9 @@
 
   // memberCombobox turns the header's search box into a combobox whose
   // listbox suggests members, the caller's network first as the API orders
-  // them. Enter on a highlighted suggestion opens that profile; Enter with
-  // none highlighted submits the form to the results page.
+  // them, then organizations. Enter on a highlighted suggestion opens that
+  // profile or page; Enter with none highlighted submits the form to the
+  // results page.
   const memberCombobox = (input) => {
     const list = document.getElementById(input.dataset.listbox);
     const status = document.getElementById(input.dataset.status);
@@ -87,21 +88,27 @@
     const go = (i) => {
       leaving = true;
       close();
-      window.location.assign("/in/" + encodeURIComponent(members[i].handle));
+      window.location.assign(members[i].href);
     };
     if (input.form) {
       input.form.addEventListener("submit", (e) => {
         if (leaving) e.preventDefault();
       });
     }
-    const show = (found) => {
-      members = found;
+    // show lists the members, then the organizations, of one answer.
+    const show = (body) => {
+      const people = (body && body.members) || [];
+      const orgs = (body && body.organizations) || [];
+      members = people.map((m) => ({ ...m, href: "/in/" + encodeURIComponent(m.handle) }))
+        .concat(orgs.map((o) => ({ display_name: o.name, headline: [o.industry, o.location].filter(Boolean).join(" · "),
+          organization: true, href: "/org/" + encodeURIComponent(o.slug) })));
       list.replaceChildren();
       members.forEach((m, i) => {
         const li = document.createElement("li");
         li.id = list.id + "-" + i;
         li.setAttribute("role", "option");
         li.append(span("suggestion-name", m.display_name));
+        if (m.organization) li.append(span("degree", " · Organization"));
         if (m.degree) {
           const badge = span("degree", " · " + ordinals[m.degree]);
           badge.title = ordinals[m.degree] + "-degree connection";
@@ -144,7 +151,7 @@
       // The list is busy until the answer to the latest keystroke is shown.
       list.setAttribute("aria-busy", "true");
       search.get("/api/v1/typeahead?q=" + encodeURIComponent(text), (body) => {
-        show(body ? body.members : []);
+        show(body);
         list.setAttribute("aria-busy", "false");
       });
     });
