@@ -21,7 +21,9 @@ import (
 // Dana, open to recruiters and working elsewhere, is found with her badge;
 // Eve, open to recruiters but working at Acme, is not. Bob revokes the
 // seat, and Cyd's next request from it is refused, while Cyd's own account
-// and connections are as they were.
+// and connections are as they were. Before that, Cyd sends Dana an InMail
+// from her page; Dana still finds it in her own InMail once the seat is
+// gone.
 func TestBrowserOrgSeatRecruiter(t *testing.T) {
 	chromium(t)
 	site := newTestSite(t)
@@ -159,6 +161,31 @@ func TestBrowserOrgSeatRecruiter(t *testing.T) {
 		t.Fatalf("Dana's profile as Acme's recruiter sees it:\n%s", profile)
 	}
 
+	// From Dana's page, the seat writes to her: she is not Cyd's
+	// connection, so it is InMail, spending one of the month's credits.
+	cyd.screenshot("rapport-recruiter-candidate.png")
+	if credits := cyd.text(`#credits`); !strings.Contains(credits, "50 InMail credits left this month") {
+		t.Fatalf("Dana's page from the seat says of the credits %q", credits)
+	}
+	cyd.within("send Dana an InMail from her page",
+		chromedp.SendKeys(`#inmail_subject`, "A data role at Acme"),
+		chromedp.SendKeys(`#inmail_body`, "Would you talk this week?"),
+		chromedp.Click(`//button[text()="Send InMail"]`),
+		chromedp.WaitVisible(`//p[@role="status"][text()="InMail sent."]`),
+		chromedp.WaitVisible(`//h1[text()="A data role at Acme"]`))
+	cyd.screenshot("rapport-recruiter-inmail-thread.png")
+	cyd.within("the seat's InMail",
+		chromedp.Click(`//nav[contains(@class, "seat-nav")]/a[text()="InMail"]`),
+		chromedp.WaitVisible(`//ul[contains(@class, "threads")]`))
+	cyd.screenshot("rapport-recruiter-inmail.png")
+	if threads := cyd.text(`//ul[contains(@class, "threads")]`); !strings.Contains(threads, "A data role at Acme") ||
+		!strings.Contains(threads, "Dana Example") || !strings.Contains(threads, "Open") {
+		t.Fatalf("the seat's InMail:\n%s", threads)
+	}
+	if credits := cyd.text(`#credits`); !strings.Contains(credits, "49 InMail credits left this month") {
+		t.Fatalf("after one InMail the seat's page says %q", credits)
+	}
+
 	bob.within("revoke Cyd's seat",
 		chromedp.Navigate(site.URL+"/org/acme/admin"),
 		chromedp.WaitVisible(`#seats-h`),
@@ -205,4 +232,14 @@ func TestBrowserOrgSeatRecruiter(t *testing.T) {
 		t.Errorf("Cyd's connections changed with the seat:\nbefore %s\nafter  %s", beforeConnections.Body, afterConnections.Body)
 	}
 	cyd.within("my profile", chromedp.Navigate(site.URL+"/me"), chromedp.WaitVisible(`//h1[starts-with(normalize-space(.), "Cyd Charisse")]`))
+
+	// The InMail outlives the seat in Dana's personal account.
+	inbox := dana.get("/inmail")
+	wantStatus(t, inbox, http.StatusOK)
+	wantBody(t, inbox, "<strong>A data role at Acme</strong>", `from <a href="/org/acme">Acme</a>`)
+	m := inMailLink.FindStringSubmatch(string(inbox.Body))
+	if m == nil {
+		t.Fatalf("no thread in Dana's InMail:\n%s", inbox.Body)
+	}
+	wantBody(t, dana.get("/inmail/"+m[1]), "Would you talk this week?", "Cyd Charisse", `action="/inmail/`+m[1]+`/reply"`)
 }

@@ -497,62 +497,97 @@ func (s *Server) findSwitcher(data *pageData) {
 
 // recruiterPage holds what the recruiter's pages show.
 type recruiterPage struct {
-	Seat     *rapport.Seat
-	Product  string
+	Seat    *rapport.Seat
+	Product string
+	// Section is the part of the recruiter the page belongs to, for the
+	// banner's navigation: search, projects or inmail.
+	Section  string
 	Searched bool
 	Results  []service.Candidate
 	Total    int
 	Next     string
 	First    string
-	// Candidate is the member on the candidate page.
+	Saved    []savedSearchRow
+	// Candidate is the member on the candidate page, with the seat's notes
+	// on them.
 	Candidate *service.Candidate
+	Notes     []*rapport.CandidateNote
+	// Projects are the seat's projects; Project is the one on its page.
+	Projects []*rapport.Project
+	Project  *rapport.Project
+	Stages   []string
+	// Threads are the seat's InMail threads; Thread is the one on its page.
+	Threads []*rapport.InMailThread
+	Thread  *rapport.InMailThread
+	Credits int // InMail credits left this month
+}
+
+// newRecruiterPage starts what a recruiter page shows from seat.
+func newRecruiterPage(seat *rapport.Seat, section string) *recruiterPage {
+	return &recruiterPage{Seat: seat, Product: productLabel(seat.Product), Section: section, Stages: rapport.Stages}
 }
 
 // recruiterPageFields are the parameters the recruiter's search form shows.
 var recruiterPageFields = []string{"q", "current_organization", "location", "open_to_work"}
 
 // handleRecruiterPage shows the recruiter's search from the seat switched
-// into: the form alone on a first visit, then one page of results.
+// into: the form alone on a first visit, then one page of results; and the
+// seat's saved searches.
 func (s *Server) handleRecruiterPage(w http.ResponseWriter, r *http.Request) error {
-	ctx, query := r.Context(), r.URL.Query()
-	data := s.newPage(r, "Recruiter")
+	query := r.URL.Query()
+	query.Del("notice") // said by the page, not part of the search
+	return s.recruiterSearchPage(w, r, s.newPage(r, "Recruiter"), query, nil)
+}
+
+// recruiterSearchPage renders the recruiter's search for query, with the
+// error of the "Save this search" form when it was refused.
+func (s *Server) recruiterSearchPage(w http.ResponseWriter, r *http.Request, data *pageData, query url.Values, saveErr error) error {
+	ctx := r.Context()
 	for _, name := range recruiterPageFields {
 		data.Values[name] = query.Get(name)
 	}
-	if len(query) == 0 {
+	var p *recruiterPage
+	var searchErr error
+	if len(query) > 0 {
+		var q service.RecruiterQuery
+		var page *service.CandidatePage
+		q, searchErr = recruiterQuery(query)
+		if searchErr == nil {
+			page, searchErr = s.svc.Recruiter.Search(ctx, q)
+		}
+		if searchErr == nil {
+			p = newRecruiterPage(page.Seat, "search")
+			p.Searched, p.Results, p.Total = true, page.Results, page.Total
+			if page.Next != "" {
+				p.Next = recruiterPageLink(data.Values, page.Next)
+			}
+			if q.Cursor != "" {
+				p.First = recruiterPageLink(data.Values, "")
+			}
+		} else if rapport.ErrorCode(searchErr) == rapport.EFORBIDDEN {
+			return s.seatRefused(w, r, searchErr)
+		}
+	}
+	if p == nil {
+		// The banner needs the seat, which a first visit or a refused query
+		// did not reach.
 		seat, err := s.svc.Seats.Enter(ctx, data.Caller.SeatID)
 		if err != nil {
 			return s.seatRefused(w, r, err)
 		}
-		data.Recruiter = &recruiterPage{Seat: seat, Product: productLabel(seat.Product)}
-		return s.render(w, http.StatusOK, "recruiter", data)
+		p = newRecruiterPage(seat, "search")
 	}
-	q, err := recruiterQuery(query)
-	var page *service.CandidatePage
-	if err == nil {
-		page, err = s.svc.Recruiter.Search(ctx, q)
-	}
+	saved, err := s.svc.Recruiter.SavedSearches(ctx)
 	if err != nil {
-		if rapport.ErrorCode(err) == rapport.EFORBIDDEN {
-			return s.seatRefused(w, r, err)
-		}
-		// The banner needs the seat, which a refused query did not reach.
-		seat, seatErr := s.svc.Seats.Enter(ctx, data.Caller.SeatID)
-		if seatErr != nil {
-			return s.seatRefused(w, r, seatErr)
-		}
-		data.Recruiter = &recruiterPage{Seat: seat, Product: productLabel(seat.Product)}
-		return s.formError(w, r, "recruiter", data, err)
+		return s.seatRefused(w, r, err)
 	}
-	p := &recruiterPage{Seat: page.Seat, Product: productLabel(page.Seat.Product), Searched: true,
-		Results: page.Results, Total: page.Total}
-	if page.Next != "" {
-		p.Next = recruiterPageLink(data.Values, page.Next)
-	}
-	if q.Cursor != "" {
-		p.First = recruiterPageLink(data.Values, "")
-	}
+	p.Saved = savedSearchRows(saved)
 	data.Recruiter = p
+	if searchErr != nil {
+		return s.formError(w, r, "recruiter", data, searchErr)
+	} else if saveErr != nil {
+		return s.recruiterFormError(w, r, "recruiter", data, saveErr)
+	}
 	return s.render(w, http.StatusOK, "recruiter", data)
 }
 
@@ -572,15 +607,10 @@ func recruiterPageLink(values map[string]string, cursor string) string {
 }
 
 // handleRecruiterCandidatePage shows a member's profile as seen from the
-// seat, with what they say about looking for work where the seat may see it.
+// seat, with what they say about looking for work where the seat may see it,
+// and what the seat keeps about them.
 func (s *Server) handleRecruiterCandidatePage(w http.ResponseWriter, r *http.Request) error {
-	cand, seat, err := s.svc.Recruiter.Candidate(r.Context(), r.PathValue("handle"))
-	if err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	data := s.newPage(r, cand.Member.DisplayName)
-	data.Recruiter = &recruiterPage{Seat: seat, Product: productLabel(seat.Product), Candidate: cand}
-	return s.render(w, http.StatusOK, "recruiter_candidate", data)
+	return s.candidatePage(w, r, s.newPage(r, "Recruiter"), r.PathValue("handle"), nil)
 }
 
 // Open to work, on the profile's edit page.

@@ -24,6 +24,7 @@ var pageNames = []string{
 	"home", "signup", "login", "forgot", "reset", "profile", "profile_locked",
 	"edit", "position_edit", "education_edit", "settings", "error", "network", "invite", "search",
 	"org_new", "org", "org_admin", "seats", "seat_refused", "recruiter", "recruiter_candidate",
+	"recruiter_projects", "recruiter_project", "recruiter_inmail", "recruiter_inmail_thread", "inmail", "inmail_thread",
 }
 
 // pages holds the parsed templates, one set per page: the layout and the page.
@@ -103,6 +104,7 @@ type pageData struct {
 	Org        *orgPage
 	MySeats    *seatsPage
 	Recruiter  *recruiterPage
+	InMail     *inMailPage // InMail received, in the personal account
 	OpenToWork *openToWorkForm
 	Badge      *rapport.OpenToWork // on a profile: the open-to-work badge, shown to everyone
 	Switcher   *seatSwitcher       // the header's seat switcher, found when the page is rendered
@@ -148,6 +150,22 @@ var notices = map[string]string{
 	"personal":    "You are acting for your personal account.",
 	"opentowork":  "Saved. Nothing was broadcast, and no one was told.",
 	"notopen":     "You no longer say you are open to work.",
+
+	"projectcreated":   "Project created. Add candidates to it from their pages.",
+	"projectrenamed":   "Project renamed.",
+	"projectdeleted":   "Project deleted.",
+	"candidateadded":   "Added to the project.",
+	"stagesaved":       "Stage saved.",
+	"candidateremoved": "Taken out of the project.",
+	"notesaved":        "Note saved. Whoever holds this seat sees it.",
+	"notedeleted":      "Note deleted.",
+	"searchsaved":      "Search saved.",
+	"searchdeleted":    "Saved search deleted.",
+	"inmailsent":       "InMail sent.",
+	"messagesent":      "Message sent.",
+	"replied":          "Reply sent.",
+	"inmaildeclined":   "Declined. The recruiter can write no more in this conversation.",
+	"inmailreported":   "Reported. The recruiter can write no more in this conversation, and the site's operators have your reason.",
 }
 
 func (s *Server) newPage(r *http.Request, title string) *pageData {
@@ -219,7 +237,9 @@ func formValues(r *http.Request, names ...string) map[string]string {
 }
 
 func redirect(w http.ResponseWriter, r *http.Request, path, notice string) error {
-	if notice != "" {
+	if notice != "" && strings.Contains(path, "?") {
+		path += "&notice=" + notice
+	} else if notice != "" {
 		path += "?notice=" + notice
 	}
 	http.Redirect(w, r, path, http.StatusSeeOther)
