@@ -242,4 +242,5 @@ const (
 	AuditSeatDeclined   = "seat.declined"
 	AuditSeatReturned   = "seat.returned"
 	AuditSeatReassigned = "seat.reassigned"
+	AuditEmailSet       = "member.email_set" // by the site operator, for a member who had none
 )

@@ -164,13 +164,36 @@ func (db *DB) UpdatePasswordHash(ctx context.Context, memberID int64, hash strin
 // account has it, ENOTFOUND if there is no such member.
 func (db *DB) UpdateEmail(ctx context.Context, memberID int64, email string, now time.Time) error {
 	return db.writeProfile(ctx, "update email", memberID, func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE members SET email = $1, email_key = $2, updated_at = $3 WHERE id = $4`,
-			email, rapport.NormalizeEmail(email), micros(now), memberID)
-		if err != nil {
-			return memberConflict(err)
-		}
-		return mustAffect(res, "Member")
+		return updateEmail(ctx, tx, memberID, email, now)
 	})
+}
+
+// SetEmailByOperator gives a member without an address one, as the site
+// operator, with an audit entry in the same transaction. Returns ECONFLICT
+// when the member has an address already (only they change it) or another
+// account has this one.
+func (db *DB) SetEmailByOperator(ctx context.Context, memberID int64, email string, now time.Time) error {
+	return db.writeProfile(ctx, "set email by operator", memberID, func(tx *Tx) error {
+		var current string
+		if err := tx.QueryRowContext(ctx, `SELECT email FROM members WHERE id = $1`, memberID).Scan(&current); err != nil {
+			return notFound(err, "Member")
+		} else if current != "" {
+			return rapport.Errorf(rapport.ECONFLICT, "This member has an email address already; only they can change it.")
+		}
+		if err := updateEmail(ctx, tx, memberID, email, now); err != nil {
+			return err
+		}
+		return writeAudit(ctx, tx, rapport.AuditEntry{At: now, TargetID: memberID, Action: rapport.AuditEmailSet})
+	})
+}
+
+func updateEmail(ctx context.Context, tx *Tx, memberID int64, email string, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `UPDATE members SET email = $1, email_key = $2, updated_at = $3 WHERE id = $4`,
+		email, rapport.NormalizeEmail(email), micros(now), memberID)
+	if err != nil {
+		return memberConflict(err)
+	}
+	return mustAffect(res, "Member")
 }
 
 // CountMembers returns how many accounts there are.

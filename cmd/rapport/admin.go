@@ -93,12 +93,9 @@ func runSetEmail(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if err != nil {
 		return fmt.Errorf("%s: %s", handle, rapport.ErrorMessage(err))
 	}
-	if m.Email != "" {
-		// An operator never takes over an account that has an address:
-		// only its member changes it.
-		return fmt.Errorf("%s has an email address already; only they can change it", handle)
-	}
-	if err := db.UpdateEmail(ctx, m.ID, email, time.Now()); err != nil {
+	// An operator never takes over an account that has an address: only
+	// its member changes it (the store checks, in the transaction).
+	if err := db.SetEmailByOperator(ctx, m.ID, email, time.Now()); err != nil {
 		return fmt.Errorf("%s: %s", handle, rapport.ErrorMessage(err))
 	}
 	fmt.Fprintf(stdout, "%s can now set a password through \"Forgotten password\" with %s\n", handle, email)

@@ -20,7 +20,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/internal/pgtest"
+	"github.com/rapportnet/rapport/store"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -486,5 +488,74 @@ func TestGraphGenerate(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"graph", "generate", "--members", "1", filepath.Join(dir, "d.edges")}, io.Discard, io.Discard, noEnv); err == nil {
 		t.Fatal("a graph of one member was generated")
+	}
+}
+
+// TestAdminSeatsGrant grants an organization seats from the command line,
+// refuses bad grants without writing anything, and finds each operator
+// action in the audit log.
+func TestAdminSeatsGrant(t *testing.T) {
+	dir := t.TempDir()
+	noEnv := func(string) string { return "" }
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "rapport.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	founder := &rapport.Member{Handle: "founder", Email: "founder@example.com", DisplayName: "Founder"}
+	imported := &rapport.Member{Handle: "imported", DisplayName: "Imported"}
+	for _, m := range []*rapport.Member{founder, imported} {
+		if err := db.CreateMember(ctx, m, "no password", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	org := &rapport.Organization{Slug: "acme", Name: "Acme"}
+	if err := db.CreateOrganization(ctx, org, founder.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	admin := func(args ...string) error {
+		return run(ctx, append(append([]string{"admin"}, args...), "--data", dir), io.Discard, io.Discard, noEnv)
+	}
+	for _, bad := range [][]string{
+		{"seats", "grant", "--org", "acme", "--product", "sales", "--count", "3"},
+		{"seats", "grant", "--org", "acme", "--product", "recruiter", "--count", "0"},
+		{"seats", "grant", "--org", "nowhere", "--product", "recruiter", "--count", "3"},
+		{"seats", "grant", "--product", "recruiter", "--count", "3"},
+	} {
+		if err := admin(bad...); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+	if err := admin("seats", "grant", "--org", "acme", "--product", "recruiter", "--count", "3"); err != nil {
+		t.Fatal(err)
+	}
+	seats, err := db.FindSeats(ctx, org.ID)
+	if err != nil || len(seats) != 3 {
+		t.Fatalf("%d seats (%v), want 3", len(seats), err)
+	}
+	audit, err := db.FindAudit(ctx, org.ID, 0, 10)
+	if err != nil || len(audit) != 2 || audit[0].Action != rapport.AuditSeatsGranted || audit[0].ActorID != 0 || audit[0].Detail != "3 recruiter" {
+		t.Fatalf("the organization's audit log after the grant: %+v (%v)", audit, err)
+	}
+
+	setEmail := func(args ...string) error {
+		return run(ctx, append([]string{"admin", "set-email", "--data", dir}, args...), io.Discard, io.Discard, noEnv)
+	}
+	if err := setEmail("founder", "taken@example.com"); err == nil {
+		t.Error("set-email on a member with an address")
+	}
+	if err := setEmail("imported", "imported@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	audit, err = db.FindAudit(ctx, 0, imported.ID, 10)
+	if err != nil || len(audit) != 1 || audit[0].Action != rapport.AuditEmailSet || audit[0].ActorID != 0 {
+		t.Fatalf("the imported member's audit entries: %+v (%v)", audit, err)
+	}
+	if a, _ := db.FindAudit(ctx, 0, founder.ID, 10); len(a) != 1 || a[0].Action != rapport.AuditOrgCreated {
+		t.Errorf("the refused set-email left an entry: %+v", a)
 	}
 }
