@@ -112,15 +112,31 @@ var orgGets = map[string]map[string]int{
 	"GET /api/v1/recruiter/inmail/{id}":                          {otherSeat: 404},
 	"POST /api/v1/recruiter/inmail/{id}/messages":                {otherSeat: 404},
 
-	"GET /org/{slug}/admin":                          {orgSuper: 200, orgContent: 200, orgSeats: 200},
-	"POST /org/{slug}/edit":                          {orgSuper: 303, orgContent: 303},
-	"POST /org/{slug}/admins":                        {orgSuper: 303},
-	"POST /org/{slug}/admins/{handle}/{role}/revoke": {orgSuper: 303, orgContent: 303},
-	"POST /org/{slug}/seats/{id}/assign":             {orgSuper: 303, orgSeats: 303},
-	"POST /org/{slug}/seats/{id}/reassign":           {orgSuper: 303, orgSeats: 303},
-	"POST /org/{slug}/seats/{id}/revoke":             {orgSuper: 303, orgSeats: 303},
-	"GET /recruiter":                                 {otherSeat: 200},
-	"GET /recruiter/in/{handle}":                     {otherSeat: 200},
+	"GET /org/{slug}/admin":                                    {orgSuper: 200, orgContent: 200, orgSeats: 200},
+	"POST /org/{slug}/edit":                                    {orgSuper: 303, orgContent: 303},
+	"POST /org/{slug}/admins":                                  {orgSuper: 303},
+	"POST /org/{slug}/admins/{handle}/{role}/revoke":           {orgSuper: 303, orgContent: 303},
+	"POST /org/{slug}/seats/{id}/assign":                       {orgSuper: 303, orgSeats: 303},
+	"POST /org/{slug}/seats/{id}/reassign":                     {orgSuper: 303, orgSeats: 303},
+	"POST /org/{slug}/seats/{id}/revoke":                       {orgSuper: 303, orgSeats: 303},
+	"GET /recruiter":                                           {otherSeat: 200},
+	"GET /recruiter/in/{handle}":                               {otherSeat: 200},
+	"GET /recruiter/projects":                                  {otherSeat: 200},
+	"POST /recruiter/projects":                                 {otherSeat: 303},
+	"GET /recruiter/projects/{id}":                             {otherSeat: 404},
+	"POST /recruiter/projects/{id}/rename":                     {otherSeat: 404},
+	"POST /recruiter/projects/{id}/delete":                     {otherSeat: 404},
+	"POST /recruiter/projects/{id}/candidates/{handle}":        {otherSeat: 404},
+	"POST /recruiter/projects/{id}/candidates/{handle}/remove": {otherSeat: 404},
+	"POST /recruiter/in/{handle}/project":                      {otherSeat: 404},
+	"POST /recruiter/in/{handle}/notes":                        {otherSeat: 303},
+	"POST /recruiter/notes/{id}/delete":                        {otherSeat: 404},
+	"POST /recruiter/saved-searches":                           {otherSeat: 303},
+	"POST /recruiter/saved-searches/{id}/delete":               {otherSeat: 404},
+	"GET /recruiter/inmail":                                    {otherSeat: 200},
+	"POST /recruiter/inmail":                                   {otherSeat: 303},
+	"GET /recruiter/inmail/{id}":                               {otherSeat: 404},
+	"POST /recruiter/inmail/{id}/messages":                     {otherSeat: 404},
 }
 
 // authzTable lists every route of the route table. A route missing here
@@ -255,28 +271,49 @@ var authzTable = map[string]expect{
 	"POST /settings/tokens":                     page(200),
 	"POST /settings/tokens/{id}/delete":         owned(303),
 
-	"GET /organizations/new":                         page(200),
-	"POST /organizations":                            page(303),
-	"GET /org/{slug}":                                open,
-	"POST /org/{slug}/follow":                        page(303),
-	"POST /org/{slug}/unfollow":                      page(303),
-	"GET /org/{slug}/admin":                          {toLogin, 403, 403},
-	"POST /org/{slug}/edit":                          {toLogin, 403, 403},
-	"POST /org/{slug}/admins":                        {toLogin, 403, 403},
-	"POST /org/{slug}/admins/{handle}/{role}/revoke": {toLogin, 403, 403},
-	"POST /org/{slug}/seats/{id}/assign":             {toLogin, 403, 403},
-	"POST /org/{slug}/seats/{id}/reassign":           {toLogin, 403, 403},
-	"POST /org/{slug}/seats/{id}/revoke":             {toLogin, 403, 403},
-	"GET /seats":                                     page(200),
-	"POST /seats/{id}/accept":                        owned(303),
-	"POST /seats/{id}/decline":                       owned(303),
-	"POST /seats/{id}/switch":                        {toLogin, 303, 403},
-	"POST /seats/{id}/leave":                         owned(303),
-	"POST /seats/personal":                           page(303),
-	"GET /recruiter":                                 {toLogin, 200, 403},
-	"GET /recruiter/in/{handle}":                     {toLogin, 200, 403},
-	"POST /me/open-to-work":                          page(303),
-	"POST /me/open-to-work/delete":                   page(303),
+	"GET /organizations/new":                                   page(200),
+	"POST /organizations":                                      page(303),
+	"GET /org/{slug}":                                          open,
+	"POST /org/{slug}/follow":                                  page(303),
+	"POST /org/{slug}/unfollow":                                page(303),
+	"GET /org/{slug}/admin":                                    {toLogin, 403, 403},
+	"POST /org/{slug}/edit":                                    {toLogin, 403, 403},
+	"POST /org/{slug}/admins":                                  {toLogin, 403, 403},
+	"POST /org/{slug}/admins/{handle}/{role}/revoke":           {toLogin, 403, 403},
+	"POST /org/{slug}/seats/{id}/assign":                       {toLogin, 403, 403},
+	"POST /org/{slug}/seats/{id}/reassign":                     {toLogin, 403, 403},
+	"POST /org/{slug}/seats/{id}/revoke":                       {toLogin, 403, 403},
+	"GET /seats":                                               page(200),
+	"POST /seats/{id}/accept":                                  owned(303),
+	"POST /seats/{id}/decline":                                 owned(303),
+	"POST /seats/{id}/switch":                                  {toLogin, 303, 403},
+	"POST /seats/{id}/leave":                                   owned(303),
+	"POST /seats/personal":                                     page(303),
+	"GET /recruiter":                                           {toLogin, 200, 403},
+	"GET /recruiter/in/{handle}":                               {toLogin, 200, 403},
+	"POST /me/open-to-work":                                    page(303),
+	"POST /me/open-to-work/delete":                             page(303),
+	"GET /recruiter/projects":                                  {toLogin, 200, 403},
+	"POST /recruiter/projects":                                 {toLogin, 303, 403},
+	"GET /recruiter/projects/{id}":                             {toLogin, 200, 403},
+	"POST /recruiter/projects/{id}/rename":                     {toLogin, 303, 403},
+	"POST /recruiter/projects/{id}/delete":                     {toLogin, 303, 403},
+	"POST /recruiter/projects/{id}/candidates/{handle}":        {toLogin, 303, 403},
+	"POST /recruiter/projects/{id}/candidates/{handle}/remove": {toLogin, 303, 403},
+	"POST /recruiter/in/{handle}/project":                      {toLogin, 303, 403},
+	"POST /recruiter/in/{handle}/notes":                        {toLogin, 303, 403},
+	"POST /recruiter/notes/{id}/delete":                        {toLogin, 303, 403},
+	"POST /recruiter/saved-searches":                           {toLogin, 303, 403},
+	"POST /recruiter/saved-searches/{id}/delete":               {toLogin, 303, 403},
+	"GET /recruiter/inmail":                                    {toLogin, 200, 403},
+	"POST /recruiter/inmail":                                   {toLogin, 303, 403},
+	"GET /recruiter/inmail/{id}":                               {toLogin, 200, 403},
+	"POST /recruiter/inmail/{id}/messages":                     {toLogin, 303, 403},
+	"GET /inmail":                                              page(200),
+	"GET /inmail/{id}":                                         owned(200),
+	"POST /inmail/{id}/reply":                                  owned(303),
+	"POST /inmail/{id}/decline":                                owned(303),
+	"POST /inmail/{id}/report":                                 owned(303),
 
 	"GET /api/v1/search/organizations":                           open,
 	"GET /api/v1/typeahead/organizations":                        open,
@@ -580,15 +617,15 @@ func (f fixture) path(pattern string) string {
 		id = f.seat
 	case strings.Contains(p, "/admins/{handle}/{role}"):
 		handle = f.contentAdmin
-	case strings.HasPrefix(p, "/api/v1/recruiter/projects/"):
+	case strings.HasPrefix(p, "/api/v1/recruiter/projects/"), strings.HasPrefix(p, "/recruiter/projects/"):
 		id, handle = f.project, f.unconnected
-	case strings.HasPrefix(p, "/api/v1/recruiter/notes/"):
+	case strings.HasPrefix(p, "/api/v1/recruiter/notes/"), strings.HasPrefix(p, "/recruiter/notes/"):
 		id = f.note
-	case strings.HasPrefix(p, "/api/v1/recruiter/saved-searches/"):
+	case strings.HasPrefix(p, "/api/v1/recruiter/saved-searches/"), strings.HasPrefix(p, "/recruiter/saved-searches/"):
 		id = f.savedSearch
-	case strings.HasPrefix(p, "/api/v1/recruiter/inmail/"):
+	case strings.HasPrefix(p, "/api/v1/recruiter/inmail/"), strings.HasPrefix(p, "/recruiter/inmail/"):
 		id = f.sentMail
-	case strings.HasPrefix(p, "/api/v1/me/inmail/"):
+	case strings.HasPrefix(p, "/api/v1/me/inmail/"), strings.HasPrefix(p, "/inmail/"):
 		id = f.inbox
 	case strings.HasPrefix(p, "/api/v1/recruiter/members/"), strings.HasPrefix(p, "/recruiter/in/"):
 		handle = f.unconnected
@@ -651,17 +688,20 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"titles": []string{"Engineer"}}
 	case "POST /me/open-to-work":
 		api = map[string]any{"titles": "Engineer, Data engineer"}
-	case "POST /api/v1/recruiter/projects", "PATCH /api/v1/recruiter/projects/{id}":
+	case "POST /recruiter/in/{handle}/project":
+		api = map[string]any{"project": f.project, "stage": "contacted"}
+	case "POST /api/v1/recruiter/projects", "PATCH /api/v1/recruiter/projects/{id}", "POST /recruiter/projects", "POST /recruiter/projects/{id}/rename":
 		api = map[string]any{"name": "Backend"}
-	case "PUT /api/v1/recruiter/projects/{id}/candidates/{handle}":
+	case "PUT /api/v1/recruiter/projects/{id}/candidates/{handle}", "POST /recruiter/projects/{id}/candidates/{handle}":
 		api = map[string]any{"stage": "contacted"}
-	case "POST /api/v1/recruiter/members/{handle}/notes", "POST /api/v1/recruiter/inmail/{id}/messages", "POST /api/v1/me/inmail/{id}/reply":
+	case "POST /api/v1/recruiter/members/{handle}/notes", "POST /api/v1/recruiter/inmail/{id}/messages", "POST /api/v1/me/inmail/{id}/reply",
+		"POST /recruiter/in/{handle}/notes", "POST /recruiter/inmail/{id}/messages", "POST /inmail/{id}/reply":
 		api = map[string]any{"body": "Thanks, let us talk."}
-	case "POST /api/v1/recruiter/saved-searches":
+	case "POST /api/v1/recruiter/saved-searches", "POST /recruiter/saved-searches":
 		api = map[string]any{"name": "Remote", "q": "engineer", "open_to_work": true}
-	case "POST /api/v1/recruiter/inmail":
+	case "POST /api/v1/recruiter/inmail", "POST /recruiter/inmail":
 		api = map[string]any{"to": f.unconnected, "subject": "A role", "body": "Would you talk?"}
-	case "POST /api/v1/me/inmail/{id}/report":
+	case "POST /api/v1/me/inmail/{id}/report", "POST /inmail/{id}/report":
 		api = map[string]any{"reason": "Spam"}
 	}
 	if !strings.Contains(pattern, "/api/") && api != nil {
