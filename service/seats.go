@@ -68,11 +68,7 @@ func (s *Seats) orgSeat(ctx context.Context, slug string, seatID int64) (rapport
 // Assign offers a free seat to the member at handle, who accepts or
 // declines it. Returns ECONFLICT when the seat is taken.
 func (s *Seats) Assign(ctx context.Context, slug string, seatID int64, handle string) error {
-	c, seat, err := s.orgSeat(ctx, slug, seatID)
-	if err != nil {
-		return err
-	}
-	m, _, err := s.other(ctx, c, handle)
+	c, seat, m, err := s.seatAndMember(ctx, slug, seatID, handle)
 	if err != nil {
 		return err
 	}
@@ -82,11 +78,7 @@ func (s *Seats) Assign(ctx context.Context, slug string, seatID int64, handle st
 // Reassign takes a seat from its holder and offers it to the member at
 // handle, at once. The seat's data stays with the seat.
 func (s *Seats) Reassign(ctx context.Context, slug string, seatID int64, handle string) error {
-	c, seat, err := s.orgSeat(ctx, slug, seatID)
-	if err != nil {
-		return err
-	}
-	m, _, err := s.other(ctx, c, handle)
+	c, seat, m, err := s.seatAndMember(ctx, slug, seatID, handle)
 	if err != nil {
 		return err
 	}
@@ -94,6 +86,17 @@ func (s *Seats) Reassign(ctx context.Context, slug string, seatID int64, handle 
 		return rapport.FieldError("handle", "This member holds the seat already.")
 	}
 	return s.db.ReassignSeat(ctx, seat.ID, m.ID, c.MemberID, s.now())
+}
+
+// seatAndMember finds one of the organization's seats for its seat admins,
+// and the member at handle as the admin may reach them.
+func (s *Seats) seatAndMember(ctx context.Context, slug string, seatID int64, handle string) (rapport.Caller, *rapport.Seat, *rapport.Member, error) {
+	c, seat, err := s.orgSeat(ctx, slug, seatID)
+	if err != nil {
+		return c, nil, nil, err
+	}
+	m, _, err := s.other(ctx, c, handle)
+	return c, seat, m, err
 }
 
 // Revoke takes a seat from its holder (or withdraws the offer). From the

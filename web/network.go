@@ -92,6 +92,15 @@ func (s *Server) cardsFor(r *http.Request, members ...*rapport.Member) cards {
 	return cards{s: s, rel: s.svc.Network.Relations(r.Context(), ids)}
 }
 
+// cardOf is card for a member who may be missing: nil for nil.
+func (c cards) cardOf(m *rapport.Member) *memberCardResponse {
+	if m == nil {
+		return nil
+	}
+	card := c.card(m)
+	return &card
+}
+
 func (c cards) card(m *rapport.Member) memberCardResponse {
 	if m == nil {
 		return memberCardResponse{}

@@ -95,8 +95,7 @@ func (s *Server) newSeatResponse(c cards, seat *rapport.Seat) seatResponse {
 		out.Organization = nil
 	}
 	if seat.Holder != nil {
-		card := c.card(seat.Holder)
-		out.Holder, out.Status, out.AssignedAt = &card, seat.Status, &seat.AssignedAt
+		out.Holder, out.Status, out.AssignedAt = c.cardOf(seat.Holder), seat.Status, &seat.AssignedAt
 	}
 	return out
 }
@@ -248,16 +247,8 @@ func (s *Server) writeAudit(w http.ResponseWriter, r *http.Request, list []*rapp
 	c := s.cardsFor(r, members...)
 	out := []auditResponse{}
 	for _, e := range list {
-		a := auditResponse{ID: e.ID, At: e.At, Action: e.Action, Detail: e.Detail, Organization: s.orgCard(e.Organization)}
-		if e.Actor != nil {
-			card := c.card(e.Actor)
-			a.Actor = &card
-		}
-		if e.Target != nil {
-			card := c.card(e.Target)
-			a.Target = &card
-		}
-		out = append(out, a)
+		out = append(out, auditResponse{ID: e.ID, At: e.At, Action: e.Action, Detail: e.Detail, Organization: s.orgCard(e.Organization),
+			Actor: c.cardOf(e.Actor), Target: c.cardOf(e.Target)})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
