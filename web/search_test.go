@@ -343,6 +343,35 @@ func TestSearchSharedAcrossProcesses(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	// An organization made, then renamed, through one process is suggested
+	// by the other.
+	suggested := func(text string) string {
+		r := two.api("GET", "/api/v1/typeahead/organizations?q="+text, "", nil)
+		var out struct{ Organizations []struct{ Slug, Name string } }
+		r.JSON(t, &out)
+		if len(out.Organizations) == 0 {
+			return ""
+		}
+		return out.Organizations[0].Name
+	}
+	if r := one.api("POST", "/api/v1/organizations", ada, map[string]any{"slug": "analytical", "name": "Analytical Engines"}); r.Status != 201 {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
+	}
+	for suggested("analyt") != "Analytical Engines" {
+		if time.Now().After(deadline.Add(20 * time.Second)) {
+			t.Fatal("the other process never suggested the new organization")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if r := one.api("PATCH", "/api/v1/organizations/analytical", ada, map[string]any{"name": "Difference Engines"}); r.Status != 200 {
+		t.Fatalf("rename: %d %s", r.Status, r.Body)
+	}
+	for suggested("differ") != "Difference Engines" || suggested("analyt") != "" {
+		if time.Now().After(deadline.Add(30 * time.Second)) {
+			t.Fatal("the other process kept the organization's old name")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // TestSearchSameOnBothDatabases builds one small network on SQLite and on
