@@ -233,6 +233,7 @@ type AuditEntry struct {
 // Audited actions.
 const (
 	AuditOrgCreated     = "organization.created"
+	AuditOrgUpdated     = "organization.updated"
 	AuditAdminGranted   = "admin.granted"
 	AuditAdminRevoked   = "admin.revoked"
 	AuditSeatsGranted   = "seats.granted"

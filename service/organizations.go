@@ -122,7 +122,7 @@ func (s *Organizations) Get(ctx context.Context, slug string) (*OrganizationView
 // Update replaces the page's fields (not its address). Super and content
 // admins only.
 func (s *Organizations) Update(ctx context.Context, slug string, upd rapport.Organization) (*rapport.Organization, error) {
-	_, o, err := s.admin(ctx, slug, editPage)
+	c, o, err := s.admin(ctx, slug, editPage)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (s *Organizations) Update(ctx context.Context, slug string, upd rapport.Org
 	if err := upd.Validate(); err != nil {
 		return nil, err
 	}
-	if err := s.db.UpdateOrganization(ctx, &upd, s.now()); err != nil {
+	if err := s.db.UpdateOrganization(ctx, &upd, c.MemberID, s.now()); err != nil {
 		return nil, err
 	}
 	s.indexOrganization(&upd)

@@ -48,8 +48,9 @@ func (db *DB) CreateOrganization(ctx context.Context, o *rapport.Organization, c
 }
 
 // UpdateOrganization replaces the page fields of organization o.ID (not
-// its slug). Returns ENOTFOUND when there is no such organization.
-func (db *DB) UpdateOrganization(ctx context.Context, o *rapport.Organization, now time.Time) error {
+// its slug), with an audit entry by the admin. Returns ENOTFOUND when there
+// is no such organization.
+func (db *DB) UpdateOrganization(ctx context.Context, o *rapport.Organization, actorID int64, now time.Time) error {
 	return db.write(ctx, "update organization", func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `
 			UPDATE organizations SET name = $1, name_key = $2, tagline = $3, about = $4, website = $5, industry = $6, size = $7,
@@ -59,8 +60,10 @@ func (db *DB) UpdateOrganization(ctx context.Context, o *rapport.Organization, n
 			strings.TrimSpace(o.Industry), o.Size, strings.TrimSpace(o.Location), micros(now), o.ID)
 		if err != nil {
 			return err
+		} else if err := mustAffect(res, "Organization"); err != nil {
+			return err
 		}
-		return mustAffect(res, "Organization")
+		return writeAudit(ctx, tx, rapport.AuditEntry{At: now, ActorID: actorID, OrganizationID: o.ID, Action: rapport.AuditOrgUpdated})
 	})
 }
 

@@ -81,7 +81,7 @@ func (db *DB) FindProject(ctx context.Context, seatID, id int64) (*rapport.Proje
 		p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
 		return eachRow(ctx, tx, `SELECT c.stage, c.added_at, c.updated_at, `+fmt.Sprintf(memberCard, "m")+`
 			FROM recruiter_candidates c JOIN members m ON m.id = c.member_id
-			WHERE c.project_id = $1 AND m.status = 'active' ORDER BY c.updated_at DESC, m.id`, []any{id}, func(rows *sql.Rows) error {
+			WHERE c.project_id = $1 AND m.status = 'active' ORDER BY `+stageOrder+`, c.updated_at DESC, m.id`, []any{id}, func(rows *sql.Rows) error {
 			c := rapport.ProjectCandidate{Member: &rapport.Member{}}
 			var added, moved int64
 			if err := rows.Scan(append([]any{&c.Stage, &added, &moved}, cardDest(c.Member)...)...); err != nil {
@@ -92,9 +92,24 @@ func (db *DB) FindProject(ctx context.Context, seatID, id int64) (*rapport.Proje
 			return nil
 		})
 	})
+	if err != nil {
+		return nil, err
+	}
 	p.Size = len(p.Candidates)
-	return p, err
+	return p, nil
 }
+
+// stageOrder orders candidates by their stage, in the order of
+// rapport.Stages.
+var stageOrder = func() string {
+	var b strings.Builder
+	b.WriteString("CASE c.stage")
+	for i, st := range rapport.Stages {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", st, i)
+	}
+	b.WriteString(" END")
+	return b.String()
+}()
 
 // PutCandidate adds a member to one of a seat's projects at a stage, or
 // moves them to another stage.

@@ -83,6 +83,11 @@ func TestOrganizationSearch(t *testing.T) {
 	if r := site.api("PATCH", "/api/v1/organizations/globex", token, map[string]any{"name": "Initech", "industry": "Software"}); r.Status != 200 {
 		t.Fatalf("rename: %d %s", r.Status, r.Body)
 	}
+	var audit []struct{ Action string }
+	site.api("GET", "/api/v1/organizations/globex/audit", token, nil).JSON(t, &audit)
+	if len(audit) == 0 || audit[0].Action != "organization.updated" {
+		t.Errorf("the audit log after the edit: %+v", audit)
+	}
 	if got := find("/api/v1/typeahead/organizations?q=glo").slugs(); len(got) != 0 {
 		t.Errorf("the old name still suggests %v", got)
 	}
