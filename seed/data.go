@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/rapportnet/rapport"
 )
 
 //go:embed data
@@ -340,4 +342,59 @@ func list(s string) []string {
 		out[i] = strings.TrimSpace(out[i])
 	}
 	return slices.DeleteFunc(out, func(s string) bool { return s == "" })
+}
+
+// Organizations returns the named organizations that demo members work
+// at, for their pages: name, industry, and for one of a country, its
+// country's name as the location. Their slugs are their names, folded to
+// a-z, digits and hyphens.
+func Organizations() ([]rapport.Organization, error) {
+	c, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(c.orgs))
+	for k := range c.orgs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out []rapport.Organization
+	seen := map[string]bool{}
+	for _, k := range keys {
+		code, _, _ := strings.Cut(k, "/")
+		location := ""
+		if k := c.byCode[code]; k != nil {
+			location = k.name
+		}
+		for _, o := range c.orgs[k].items {
+			slug := slugOf(o.name)
+			if seen[slug] {
+				continue
+			}
+			seen[slug] = true
+			out = append(out, rapport.Organization{Slug: slug, Name: o.name, Industry: o.industry, Location: location,
+				Tagline: "A fictional " + strings.ToLower(o.industry) + " organization of the demo site."})
+		}
+	}
+	return out, nil
+}
+
+// slugOf folds a name to a page address: "Nordlicht Logistik GmbH" is
+// "nordlicht-logistik-gmbh".
+func slugOf(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range rapport.Fold(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	return b.String()
 }

@@ -140,3 +140,31 @@ func TestMostlyOneCountry(t *testing.T) {
 		t.Fatalf("of %d members, %d have a first name and %d a first school of the country they live in; want most", n, names, schools)
 	}
 }
+
+// TestOrganizations gives each named organization a valid page of its
+// own address.
+func TestOrganizations(t *testing.T) {
+	orgs, err := Organizations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(orgs) < 100 {
+		t.Fatalf("%d organizations, want the catalog's hundred and more", len(orgs))
+	}
+	slugs := map[string]bool{}
+	for _, o := range orgs {
+		if err := o.Validate(); err != nil {
+			t.Errorf("%q (%s): %v", o.Name, o.Slug, err)
+		}
+		if slugs[o.Slug] {
+			t.Errorf("slug %s twice", o.Slug)
+		}
+		slugs[o.Slug] = true
+	}
+	if got := slugOf("Nordlicht Logistik GmbH"); got != "nordlicht-logistik-gmbh" {
+		t.Errorf("slugOf = %q", got)
+	}
+	if got := slugOf("  Société Générale & Co. "); got != "societe-generale-co" {
+		t.Errorf("slugOf = %q", got)
+	}
+}

@@ -30,11 +30,14 @@ type SeedOptions struct {
 
 // SeedSummary says what Seed did.
 type SeedSummary struct {
-	Members     int             // demo members made
-	Skipped     int             // demo members left out: their handle or email address was taken
-	Connections int             // connections made among the demo members
-	Example     *rapport.Member // the first member made, to sign in as
-	Elapsed     time.Duration
+	Members     int // demo members made
+	Skipped     int // demo members left out: their handle or email address was taken
+	Connections int // connections made among the demo members
+	// Organizations are the pages made for the organizations demo members
+	// work at; LinkedPositions, the demo positions linked to them.
+	Organizations, LinkedPositions int
+	Example                        *rapport.Member // the first member made, to sign in as
+	Elapsed                        time.Duration
 }
 
 // Seed fills a site with demo members made by package seed, each with a
@@ -94,6 +97,10 @@ func Seed(ctx context.Context, db *store.DB, opts SeedOptions, w io.Writer) (See
 		return sum, err
 	}
 
+	before, err := db.LastMemberID(ctx)
+	if err != nil {
+		return sum, err
+	}
 	ids, err := seedMembers(ctx, db, gen, n, hash, start, w)
 	if err != nil {
 		return sum, err
@@ -108,6 +115,18 @@ func Seed(ctx context.Context, db *store.DB, opts SeedOptions, w io.Writer) (See
 		}
 	}
 	sum.Members = n - sum.Skipped
+	if sum.Example != nil {
+		// Pages for the organizations demo members work at, run by the
+		// member to sign in as, with the demo positions linked to them.
+		orgs, err := seed.Organizations()
+		if err != nil {
+			return sum, err
+		}
+		if sum.Organizations, sum.LinkedPositions, err = db.SeedOrganizations(ctx, orgs, sum.Example.ID, before, start); err != nil {
+			return sum, err
+		}
+		fmt.Fprintf(w, "organizations: %d pages, %d positions linked to them\n", sum.Organizations, sum.LinkedPositions)
+	}
 
 	// The connections as pairs of member numbers, then each member's list.
 	var pairs []uint32

@@ -57,6 +57,35 @@ func TestSeed(t *testing.T) {
 		if s := g.Stats(); sum.Members != 200 || s.Members != 200 || s.Connections != sum.Connections || sum.Connections < 800 {
 			t.Fatalf("summary %+v and index %d members, %d connections; want 200 members and about 1,000 connections", sum, s.Members, s.Connections)
 		}
+		// Pages for the organizations the demo members work at, run by the
+		// member to sign in as, with their positions linked.
+		if sum.Organizations < 100 || sum.LinkedPositions == 0 {
+			t.Fatalf("summary %+v: want the catalog's organizations and positions linked to them", sum)
+		}
+		m, err := db.FindMemberByID(ctx, sum.Example.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		linked := 0
+		for _, p := range m.Profile.Positions {
+			if p.OrganizationSlug == "" {
+				continue
+			}
+			linked++
+			o, err := db.FindOrganization(ctx, p.OrganizationSlug)
+			if err != nil || o.Name != p.OrganizationName {
+				t.Fatalf("the page of %q: %+v (%v)", p.OrganizationName, o, err)
+			}
+			if roles, _ := db.FindRoles(ctx, o.ID, m.ID); !slices.Equal(roles, []string{rapport.RoleSuper}) {
+				t.Errorf("the demo member's roles at %s: %v", o.Slug, roles)
+			}
+		}
+		t.Logf("the demo member has %d of %d positions linked to pages", linked, len(m.Profile.Positions))
+		// Seeding again makes no page twice.
+		again, err := service.Seed(ctx, db, service.SeedOptions{Members: 10, Seed: 3, Password: pw}, io.Discard)
+		if err != nil || again.Organizations != 0 {
+			t.Fatalf("a second seed: %+v (%v), want no new page", again, err)
+		}
 	})
 	for _, tc := range []struct {
 		name  string

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -153,4 +155,46 @@ func (db *DB) FindHandles(ctx context.Context) ([]string, error) {
 		return rows.Err()
 	})
 	return out, err
+}
+
+// SeedOrganizations makes demo organization pages, with creatorID as their
+// super admin, leaving out those whose address is taken, and links to them
+// the positions of members with an id above afterMemberID (the demo
+// members) whose organization has a page's name. It returns how many pages
+// it made and how many positions it linked, in one transaction.
+func (db *DB) SeedOrganizations(ctx context.Context, orgs []rapport.Organization, creatorID, afterMemberID int64, now time.Time) (made, linked int, err error) {
+	at := micros(now)
+	err = db.write(ctx, "seed organizations", func(tx *Tx) error {
+		for _, o := range orgs {
+			var id int64
+			err := tx.QueryRowContext(ctx, `
+				INSERT INTO organizations (slug, name, name_key, tagline, industry, location, created_by, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT DO NOTHING RETURNING id`,
+				o.Slug, o.Name, rapport.Fold(o.Name), o.Tagline, o.Industry, o.Location, creatorID, at).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // the address is taken
+			} else if err != nil {
+				return err
+			}
+			made++
+			if _, err := tx.ExecContext(ctx, `INSERT INTO organization_admins (organization_id, member_id, role, granted_by, granted_at)
+				VALUES ($1, $2, $3, $2, $4)`, id, creatorID, rapport.RoleSuper, at); err != nil {
+				return err
+			}
+			if err := writeAudit(ctx, tx, rapport.AuditEntry{At: now, ActorID: creatorID, OrganizationID: id, TargetID: creatorID,
+				Action: rapport.AuditOrgCreated, Detail: o.Slug}); err != nil {
+				return err
+			}
+		}
+		res, err := tx.ExecContext(ctx, `
+			UPDATE positions SET organization_id = (SELECT MIN(o.id) FROM organizations o WHERE o.name_key = positions.organization_key)
+			WHERE member_id > $1 AND organization_id IS NULL AND organization_key IN (SELECT name_key FROM organizations)`, afterMemberID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		linked = int(n)
+		return err
+	})
+	return made, linked, err
 }
