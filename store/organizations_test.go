@@ -60,10 +60,9 @@ func mustCreatePosition(tb testing.TB, db *store.DB, p *rapport.Position) *rappo
 
 // auditWant is an audit entry as a test expects it.
 type auditWant struct {
-	action         string
-	actor, target  int64
-	detail         string // checked when not empty
-	organizationID int64  // checked when not 0
+	action        string
+	actor, target int64
+	detail        string // checked when not empty
 }
 
 // auditTrail checks an organization's audit log step by step: each check
