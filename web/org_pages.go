@@ -559,10 +559,10 @@ func (s *Server) recruiterSearchPage(w http.ResponseWriter, r *http.Request, dat
 			p = newRecruiterPage(page.Seat, "search")
 			p.Searched, p.Results, p.Total = true, page.Results, page.Total
 			if page.Next != "" {
-				p.Next = recruiterPageLink(data.Values, page.Next)
+				p.Next = pageLink("/recruiter", recruiterPageFields, data.Values, page.Next)
 			}
 			if q.Cursor != "" {
-				p.First = recruiterPageLink(data.Values, "")
+				p.First = pageLink("/recruiter", recruiterPageFields, data.Values, "")
 			}
 		} else if rapport.ErrorCode(searchErr) == rapport.EFORBIDDEN {
 			return s.seatRefused(w, r, searchErr)
@@ -589,21 +589,6 @@ func (s *Server) recruiterSearchPage(w http.ResponseWriter, r *http.Request, dat
 		return s.recruiterFormError(w, r, "recruiter", data, saveErr)
 	}
 	return s.render(w, http.StatusOK, "recruiter", data)
-}
-
-// recruiterPageLink is the address of a page of the recruiter search the
-// values describe, leaving out empty filters.
-func recruiterPageLink(values map[string]string, cursor string) string {
-	q := url.Values{}
-	for _, name := range recruiterPageFields {
-		if v := values[name]; v != "" {
-			q.Set(name, v)
-		}
-	}
-	if cursor != "" {
-		q.Set("cursor", cursor)
-	}
-	return "/recruiter?" + q.Encode()
 }
 
 // handleRecruiterCandidatePage shows a member's profile as seen from the

@@ -9,6 +9,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,47 @@ func (s *Server) enterSeat(r *http.Request) (*rapport.Seat, error) {
 	return s.svc.Seats.Enter(r.Context(), rapport.CallerFromContext(r.Context()).SeatID)
 }
 
+// seatPage renders the page name of the seat switched into, under section
+// of the banner, with the error of one of its forms. fill adds what the
+// page shows; a refusal from it, like the seat's own, shows the
+// revoked-seat page.
+func (s *Server) seatPage(w http.ResponseWriter, r *http.Request, name, section string, data *pageData, formErr error, fill func(p *recruiterPage) error) error {
+	seat, err := s.enterSeat(r)
+	if err != nil {
+		return s.seatRefused(w, r, err)
+	}
+	p := newRecruiterPage(seat, section)
+	if err := fill(p); err != nil {
+		return s.seatRefused(w, r, err)
+	}
+	return s.renderSeatPage(w, r, name, data, p, formErr)
+}
+
+// renderSeatPage renders the page name of a seat with what p holds, and the
+// error of one of its forms.
+func (s *Server) renderSeatPage(w http.ResponseWriter, r *http.Request, name string, data *pageData, p *recruiterPage, formErr error) error {
+	data.Recruiter = p
+	if formErr != nil {
+		return s.recruiterFormError(w, r, name, data, formErr)
+	}
+	return s.render(w, http.StatusOK, name, data)
+}
+
+// seatAction runs a form of the seat about the id in the path that shows no
+// page of its own: act returns where to go next, with notice, or the
+// service's refusal.
+func (s *Server) seatAction(w http.ResponseWriter, r *http.Request, notice string, act func(id int64) (back string, err error)) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	back, err := act(id)
+	if err != nil {
+		return s.seatRefused(w, r, err)
+	}
+	return redirect(w, r, back, notice)
+}
+
 func projectPath(id int64) string { return "/recruiter/projects/" + strconv.FormatInt(id, 10) }
 
 func candidatePath(handle string) string {
@@ -41,19 +83,11 @@ func candidatePath(handle string) string {
 // projectsPage renders the seat's projects, with the error of the form
 // that creates one.
 func (s *Server) projectsPage(w http.ResponseWriter, r *http.Request, data *pageData, formErr error) error {
-	seat, err := s.enterSeat(r)
-	if err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	p := newRecruiterPage(seat, "projects")
-	if p.Projects, err = s.svc.Recruiter.Projects(r.Context()); err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	data.Title, data.Recruiter = "Projects", p
-	if formErr != nil {
-		return s.recruiterFormError(w, r, "recruiter_projects", data, formErr)
-	}
-	return s.render(w, http.StatusOK, "recruiter_projects", data)
+	return s.seatPage(w, r, "recruiter_projects", "projects", data, formErr, func(p *recruiterPage) (err error) {
+		data.Title = "Projects"
+		p.Projects, err = s.svc.Recruiter.Projects(r.Context())
+		return err
+	})
 }
 
 func (s *Server) handleProjectsPage(w http.ResponseWriter, r *http.Request) error {
@@ -79,22 +113,16 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request, data *pageD
 	if err != nil {
 		return err
 	}
-	seat, err := s.enterSeat(r)
-	if err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	p := newRecruiterPage(seat, "projects")
-	if p.Project, err = s.svc.Recruiter.Project(r.Context(), id); err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	if data.Form != "rename" {
-		data.Values["name"] = p.Project.Name
-	}
-	data.Title, data.Recruiter = p.Project.Name, p
-	if formErr != nil {
-		return s.recruiterFormError(w, r, "recruiter_project", data, formErr)
-	}
-	return s.render(w, http.StatusOK, "recruiter_project", data)
+	return s.seatPage(w, r, "recruiter_project", "projects", data, formErr, func(p *recruiterPage) (err error) {
+		if p.Project, err = s.svc.Recruiter.Project(r.Context(), id); err != nil {
+			return err
+		}
+		if data.Form != "rename" {
+			data.Values["name"] = p.Project.Name
+		}
+		data.Title = p.Project.Name
+		return nil
+	})
 }
 
 func (s *Server) handleProjectPage(w http.ResponseWriter, r *http.Request) error {
@@ -115,14 +143,9 @@ func (s *Server) handleProjectRenameForm(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleProjectDeleteForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Recruiter.DeleteProject(r.Context(), id); err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	return redirect(w, r, "/recruiter/projects", "projectdeleted")
+	return s.seatAction(w, r, "projectdeleted", func(id int64) (string, error) {
+		return "/recruiter/projects", s.svc.Recruiter.DeleteProject(r.Context(), id)
+	})
 }
 
 // handleCandidateStageForm puts a member in a project at the stage chosen,
@@ -142,14 +165,9 @@ func (s *Server) handleCandidateStageForm(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) handleCandidateRemoveForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Recruiter.RemoveCandidate(r.Context(), id, r.PathValue("handle")); err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	return redirect(w, r, projectPath(id), "candidateremoved")
+	return s.seatAction(w, r, "candidateremoved", func(id int64) (string, error) {
+		return projectPath(id), s.svc.Recruiter.RemoveCandidate(r.Context(), id, r.PathValue("handle"))
+	})
 }
 
 // The candidate page: the profile as the seat sees it, and what the seat
@@ -175,11 +193,24 @@ func (s *Server) candidatePage(w http.ResponseWriter, r *http.Request, data *pag
 	if p.Credits, err = s.svc.Recruiter.InMailCredits(ctx); err != nil {
 		return s.seatRefused(w, r, err)
 	}
-	data.Title, data.Recruiter = cand.Member.DisplayName, p
-	if formErr != nil {
-		return s.recruiterFormError(w, r, "recruiter_candidate", data, formErr)
+	data.Title = cand.Member.DisplayName
+	return s.renderSeatPage(w, r, "recruiter_candidate", data, p, formErr)
+}
+
+// CandidateProfile is the candidate's profile as their page shows it: the
+// sections of the profile page, less the descriptions of positions and the
+// years of study.
+func (p *recruiterPage) CandidateProfile() rapport.Profile {
+	prof := p.Candidate.Member.Profile
+	prof.Positions = slices.Clone(prof.Positions)
+	for i := range prof.Positions {
+		prof.Positions[i].Description = ""
 	}
-	return s.render(w, http.StatusOK, "recruiter_candidate", data)
+	prof.Education = slices.Clone(prof.Education)
+	for i := range prof.Education {
+		prof.Education[i].StartYear, prof.Education[i].EndYear = 0, 0
+	}
+	return prof
 }
 
 // handleCandidateProjectForm adds the member to the project chosen on
@@ -216,18 +247,15 @@ func (s *Server) handleNoteCreateForm(w http.ResponseWriter, r *http.Request) er
 // handleNoteDeleteForm removes one of the seat's notes and goes back to the
 // candidate the form names (the handle field), or to the search.
 func (s *Server) handleNoteDeleteForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Recruiter.DeleteNote(r.Context(), id); err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	back := "/recruiter"
-	if h := rapport.NormalizeHandle(r.PostFormValue("handle")); rapport.ValidateHandle(h) == nil {
-		back = candidatePath(h)
-	}
-	return redirect(w, r, back, "notedeleted")
+	return s.seatAction(w, r, "notedeleted", func(id int64) (string, error) {
+		if err := s.svc.Recruiter.DeleteNote(r.Context(), id); err != nil {
+			return "", err
+		}
+		if h := rapport.NormalizeHandle(r.PostFormValue("handle")); rapport.ValidateHandle(h) == nil {
+			return candidatePath(h), nil
+		}
+		return "/recruiter", nil
+	})
 }
 
 // Saved searches.
@@ -258,7 +286,7 @@ func savedSearchRows(list []*rapport.SavedSearch) []savedSearchRow {
 			values["open_to_work"] = "true"
 			words = append(words, "open to work")
 		}
-		out = append(out, savedSearchRow{SavedSearch: ss, Link: recruiterPageLink(values, ""), Summary: strings.Join(words, " · ")})
+		out = append(out, savedSearchRow{SavedSearch: ss, Link: pageLink("/recruiter", recruiterPageFields, values, ""), Summary: strings.Join(words, " · ")})
 	}
 	return out
 }
@@ -291,34 +319,21 @@ func (s *Server) handleSavedSearchCreateForm(w http.ResponseWriter, r *http.Requ
 }
 
 func (s *Server) handleSavedSearchDeleteForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Recruiter.DeleteSavedSearch(r.Context(), id); err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	return redirect(w, r, "/recruiter", "searchdeleted")
+	return s.seatAction(w, r, "searchdeleted", func(id int64) (string, error) {
+		return "/recruiter", s.svc.Recruiter.DeleteSavedSearch(r.Context(), id)
+	})
 }
 
 // InMail from the seat.
 
 func (s *Server) handleSeatInMailPage(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	seat, err := s.enterSeat(r)
-	if err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	p := newRecruiterPage(seat, "inmail")
-	if p.Threads, err = s.svc.Recruiter.InMailThreads(ctx); err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	if p.Credits, err = s.svc.Recruiter.InMailCredits(ctx); err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	data := s.newPage(r, "InMail")
-	data.Recruiter = p
-	return s.render(w, http.StatusOK, "recruiter_inmail", data)
+	return s.seatPage(w, r, "recruiter_inmail", "inmail", s.newPage(r, "InMail"), nil, func(p *recruiterPage) (err error) {
+		if p.Threads, err = s.svc.Recruiter.InMailThreads(r.Context()); err != nil {
+			return err
+		}
+		p.Credits, err = s.svc.Recruiter.InMailCredits(r.Context())
+		return err
+	})
 }
 
 // handleInMailSendForm starts a thread from the candidate page. A refusal
@@ -340,19 +355,13 @@ func (s *Server) seatThreadPage(w http.ResponseWriter, r *http.Request, data *pa
 	if err != nil {
 		return err
 	}
-	seat, err := s.enterSeat(r)
-	if err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	p := newRecruiterPage(seat, "inmail")
-	if p.Thread, err = s.svc.Recruiter.InMailThread(r.Context(), id); err != nil {
-		return s.seatRefused(w, r, err)
-	}
-	data.Title, data.Recruiter = p.Thread.Subject, p
-	if formErr != nil {
-		return s.recruiterFormError(w, r, "recruiter_inmail_thread", data, formErr)
-	}
-	return s.render(w, http.StatusOK, "recruiter_inmail_thread", data)
+	return s.seatPage(w, r, "recruiter_inmail_thread", "inmail", data, formErr, func(p *recruiterPage) (err error) {
+		if p.Thread, err = s.svc.Recruiter.InMailThread(r.Context(), id); err != nil {
+			return err
+		}
+		data.Title = p.Thread.Subject
+		return nil
+	})
 }
 
 func (s *Server) handleSeatInMailThreadPage(w http.ResponseWriter, r *http.Request) error {

@@ -69,10 +69,10 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	sp.Capped = page.Total >= service.SearchMaxResults
 	if page.Next != "" {
-		sp.Next = searchPageLink(data.Values, page.Next)
+		sp.Next = pageLink("/search", searchPageFields, data.Values, page.Next)
 	}
 	if q.Cursor != "" {
-		sp.First = searchPageLink(data.Values, "")
+		sp.First = pageLink("/search", searchPageFields, data.Values, "")
 	}
 	return s.render(w, http.StatusOK, "search", data)
 }
@@ -81,11 +81,11 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) error 
 // page shows above the members.
 const organizationsBesideMembers = 3
 
-// searchPageLink is the address of a page of the search the values
-// describe, leaving out empty filters.
-func searchPageLink(values map[string]string, cursor string) string {
+// pageLink is the address of a page, at path, of the search that values
+// describe in fields, leaving out empty filters.
+func pageLink(path string, fields []string, values map[string]string, cursor string) string {
 	q := url.Values{}
-	for _, name := range searchPageFields {
+	for _, name := range fields {
 		if v := values[name]; v != "" {
 			q.Set(name, v)
 		}
@@ -93,5 +93,5 @@ func searchPageLink(values map[string]string, cursor string) string {
 	if cursor != "" {
 		q.Set("cursor", cursor)
 	}
-	return "/search?" + q.Encode()
+	return path + "?" + q.Encode()
 }
