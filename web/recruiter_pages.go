@@ -9,7 +9,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -195,22 +194,6 @@ func (s *Server) candidatePage(w http.ResponseWriter, r *http.Request, data *pag
 	}
 	data.Title = cand.Member.DisplayName
 	return s.renderSeatPage(w, r, "recruiter_candidate", data, p, formErr)
-}
-
-// CandidateProfile is the candidate's profile as their page shows it: the
-// sections of the profile page, less the descriptions of positions and the
-// years of study.
-func (p *recruiterPage) CandidateProfile() rapport.Profile {
-	prof := p.Candidate.Member.Profile
-	prof.Positions = slices.Clone(prof.Positions)
-	for i := range prof.Positions {
-		prof.Positions[i].Description = ""
-	}
-	prof.Education = slices.Clone(prof.Education)
-	for i := range prof.Education {
-		prof.Education[i].StartYear, prof.Education[i].EndYear = 0, 0
-	}
-	return prof
 }
 
 // handleCandidateProjectForm adds the member to the project chosen on
