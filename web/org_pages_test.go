@@ -83,11 +83,7 @@ func TestOrgPagesCreate(t *testing.T) {
 }
 
 func TestOrgPagesAdminForbidden(t *testing.T) {
-	site := newTestSite(t)
-	site.signUp("ada")
-	site.signUp("bob")
-	ada, bob := logInBrowser(t, site, "ada"), logInBrowser(t, site, "bob")
-	createOrganization(t, ada, "acme", "Acme")
+	site, ada, bob := acmeSite(t)
 
 	wantStatus(t, ada.get("/org/acme/admin"), http.StatusOK)
 	r := bob.get("/org/acme/admin")
@@ -131,11 +127,7 @@ func TestOrgPagesAdminForbidden(t *testing.T) {
 }
 
 func TestOrgPagesFollow(t *testing.T) {
-	site := newTestSite(t)
-	site.signUp("ada")
-	site.signUp("bob")
-	ada, bob := logInBrowser(t, site, "ada"), logInBrowser(t, site, "bob")
-	createOrganization(t, ada, "acme", "Acme")
+	site, _, bob := acmeSite(t)
 
 	wantRedirect(t, bob.post("/org/acme/follow", nil), "/org/acme")
 	r := bob.get("/org/acme")
@@ -285,4 +277,16 @@ func TestSeatPagesRevoked(t *testing.T) {
 	if strings.Contains(string(r.Body), "Recruiter · Acme") {
 		t.Fatal("the header still offers the revoked seat")
 	}
+}
+
+// acmeSite is a site where ada made the organization Acme and bob is a
+// member, both signed in.
+func acmeSite(t *testing.T) (*testSite, *browser, *browser) {
+	t.Helper()
+	site := newTestSite(t)
+	site.signUp("ada")
+	site.signUp("bob")
+	ada, bob := logInBrowser(t, site, "ada"), logInBrowser(t, site, "bob")
+	createOrganization(t, ada, "acme", "Acme")
+	return site, ada, bob
 }
