@@ -1,23 +1,35 @@
 package search
 
-import "github.com/RoaringBitmap/roaring/v2"
+import (
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
 
 // Organizations is the index of organization pages, for the search and the
 // typeahead: the machinery of the member index, where an organization's
 // name stands for a member's name, its tagline for a headline, its industry
 // for a current organization (so that the industry filter is the current
 // organization filter) and its location for a location.
+//
+// It keeps each organization as well, so that what a search finds is
+// answered without reading the store: organizations are few, and the
+// typeahead asks at every keystroke.
 type Organizations struct {
-	ix *Index
+	ix    *Index
+	mu    sync.RWMutex
+	cards map[int64]Organization
 }
 
 // NewOrganizations returns an empty index of organizations.
-func NewOrganizations() *Organizations { return &Organizations{ix: New()} }
+func NewOrganizations() *Organizations {
+	return &Organizations{ix: New(), cards: map[int64]Organization{}}
+}
 
 // Organization is what the index knows of an organization page.
 type Organization struct {
-	ID                                int64
-	Name, Tagline, Industry, Location string
+	ID                                      int64
+	Slug, Name, Tagline, Industry, Location string
 }
 
 // Put adds an organization, or replaces what the index has of it.
@@ -26,7 +38,27 @@ func (o *Organizations) Put(org Organization) error {
 	if org.Industry != "" {
 		d.Positions = []Position{{Organization: org.Industry, Current: true}}
 	}
-	return o.ix.Put(d)
+	if err := o.ix.Put(d); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.cards[org.ID] = org
+	return nil
+}
+
+// Cards returns the organizations with the given ids, in that order,
+// leaving out ids the index does not hold.
+func (o *Organizations) Cards(ids []int64) []Organization {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	out := make([]Organization, 0, len(ids))
+	for _, id := range ids {
+		if c, ok := o.cards[id]; ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Len returns how many organizations the index holds.

@@ -365,9 +365,7 @@ func (s *Organizations) Search(ctx context.Context, text, industry, location, cu
 	r := &ranking{all: m.All, best: m.Best}
 	page := &OrganizationPage{Total: min(r.total(), SearchMaxResults)}
 	found := r.page(skip, min(SearchPageSize, SearchMaxResults-skip))
-	if page.Results, err = s.organizations(ctx, found); err != nil {
-		return nil, err
-	}
+	page.Results = s.organizations(found)
 	if next := skip + len(found); len(found) > 0 && next < page.Total {
 		page.Next = encodeCursor(next)
 	}
@@ -382,30 +380,21 @@ func (s *Organizations) Typeahead(ctx context.Context, text string) ([]*rapport.
 	}
 	all := s.orgs.Typeahead(text)
 	r := &ranking{all: all, best: all}
-	return s.organizations(ctx, r.page(0, TypeaheadSize))
+	return s.organizations(r.page(0, TypeaheadSize)), nil
 }
 
-// organizations reads the organizations a search found, in its order.
-func (s *Organizations) organizations(ctx context.Context, found []Found) ([]*rapport.Organization, error) {
+// organizations returns the organizations a search found, in its order,
+// from the index, which keeps them: the typeahead reads no store.
+func (s *Organizations) organizations(found []Found) []*rapport.Organization {
 	ids := make([]int64, len(found))
 	for i, f := range found {
 		ids[i] = f.Member.ID
 	}
-	list, err := s.db.FindOrganizations(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[int64]*rapport.Organization, len(list))
-	for _, o := range list {
-		byID[o.ID] = o
-	}
 	out := make([]*rapport.Organization, 0, len(ids))
-	for _, id := range ids {
-		if o := byID[id]; o != nil {
-			out = append(out, o)
-		}
+	for _, c := range s.orgs.Cards(ids) {
+		out = append(out, &rapport.Organization{ID: c.ID, Slug: c.Slug, Name: c.Name, Tagline: c.Tagline, Industry: c.Industry, Location: c.Location})
 	}
-	return out, nil
+	return out
 }
 
 // indexOrganization puts an organization, as the store has it now, into
@@ -417,7 +406,7 @@ func (b *base) indexOrganization(o *rapport.Organization) {
 }
 
 func docOfOrganization(o *rapport.Organization) search.Organization {
-	return search.Organization{ID: o.ID, Name: o.Name, Tagline: o.Tagline, Industry: o.Industry, Location: o.Location}
+	return search.Organization{ID: o.ID, Slug: o.Slug, Name: o.Name, Tagline: o.Tagline, Industry: o.Industry, Location: o.Location}
 }
 
 // BuildOrganizations builds the index of organizations from the store,
