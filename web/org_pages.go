@@ -505,6 +505,7 @@ type recruiterPage struct {
 	Searched bool
 	Results  []service.Candidate
 	Total    int
+	Capped   bool // Total is as far as paging goes; more members match
 	Next     string
 	First    string
 	Saved    []savedSearchRow
@@ -558,6 +559,7 @@ func (s *Server) recruiterSearchPage(w http.ResponseWriter, r *http.Request, dat
 		if searchErr == nil {
 			p = newRecruiterPage(page.Seat, "search")
 			p.Searched, p.Results, p.Total = true, page.Results, page.Total
+			p.Capped = page.Total >= service.SearchMaxResults
 			if page.Next != "" {
 				p.Next = pageLink("/recruiter", recruiterPageFields, data.Values, page.Next)
 			}
