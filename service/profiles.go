@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rapportnet/rapport"
@@ -91,10 +93,17 @@ func (s *Profiles) UpdateProfile(ctx context.Context, upd rapport.ProfileUpdate)
 	if err := rapport.ValidateProfileUpdate(upd); err != nil {
 		return nil, err
 	}
+	before, err := s.db.FindMemberSummary(ctx, c.MemberID)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.db.UpdateMember(ctx, c.MemberID, upd, s.now()); err != nil {
 		return nil, err
 	}
 	s.profileChanged(ctx, c.MemberID)
+	if h := upd.Headline; h != nil && strings.TrimSpace(*h) != "" && strings.TrimSpace(*h) != before.Profile.Headline {
+		s.broadcast(ctx, c, "New headline: "+strings.TrimSpace(*h))
+	}
 	return s.db.FindMemberByID(ctx, c.MemberID)
 }
 
@@ -116,6 +125,7 @@ func (s *Profiles) AddPosition(ctx context.Context, p rapport.Position) (*rappor
 		return nil, err
 	}
 	s.profileChanged(ctx, c.MemberID)
+	s.broadcast(ctx, c, fmt.Sprintf("New position: %s at %s", strings.TrimSpace(p.Title), strings.TrimSpace(p.OrganizationName)))
 	return &p, nil
 }
 
@@ -189,6 +199,7 @@ func (s *Profiles) AddEducation(ctx context.Context, e rapport.Education) (*rapp
 		return nil, err
 	}
 	s.profileChanged(ctx, c.MemberID)
+	s.broadcast(ctx, c, "New education: "+strings.TrimSpace(e.School))
 	return &e, nil
 }
 
@@ -235,10 +246,23 @@ func (s *Profiles) SetSkills(ctx context.Context, skills []string) ([]string, er
 	if err != nil {
 		return nil, err
 	}
+	before, err := s.db.FindMemberByID(ctx, c.MemberID)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.db.ReplaceSkills(ctx, c.MemberID, skills); err != nil {
 		return nil, err
 	}
 	s.profileChanged(ctx, c.MemberID)
+	var added []string
+	for _, sk := range skills {
+		if !slices.ContainsFunc(before.Profile.Skills, func(o string) bool { return strings.EqualFold(o, sk) }) {
+			added = append(added, sk)
+		}
+	}
+	if len(added) > 0 {
+		s.broadcast(ctx, c, "New skills: "+strings.Join(added, ", "))
+	}
 	return skills, nil
 }
 

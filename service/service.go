@@ -63,6 +63,7 @@ type Services struct {
 	Seats         *Seats
 	Recruiter     *Recruiter
 	InMail        *InMail
+	Posts         *Posts
 }
 
 // Indexes are the in-memory indexes kept beside the store, each built from
@@ -102,6 +103,7 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 		Seats:         &Seats{base: base},
 		Recruiter:     &Recruiter{base: base, people: people},
 		InMail:        &InMail{base: base},
+		Posts:         &Posts{base: base},
 	}
 }
 
@@ -118,6 +120,7 @@ func (s *Services) SetClock(now func() time.Time) {
 	s.Seats.now = now
 	s.Recruiter.now = now
 	s.InMail.now = now
+	s.Posts.now = now
 }
 
 // base is what every service has.
