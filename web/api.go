@@ -160,6 +160,9 @@ type profileRequest struct {
 	Location              *string `json:"location"`
 	Visibility            *string `json:"visibility"`
 	ConnectionsVisibility *string `json:"connections_visibility"`
+	// Share is this edit's choice of sharing a new headline with the
+	// member's network; null keeps to their setting.
+	Share *bool `json:"share"`
 }
 
 type positionRequest struct {
@@ -171,6 +174,7 @@ type positionRequest struct {
 	Start            string  `json:"start"`
 	End              *string `json:"end"`
 	Description      string  `json:"description"`
+	Share            *bool   `json:"share"` // this edit's choice of sharing a new position
 }
 
 // position reads the request into a domain position; an end of null or ""
@@ -201,6 +205,7 @@ type educationRequest struct {
 	Field     string `json:"field"`
 	StartYear *int   `json:"start_year"`
 	EndYear   *int   `json:"end_year"`
+	Share     *bool  `json:"share"` // this edit's choice of sharing a new entry
 }
 
 func (e educationRequest) education() rapport.Education {
@@ -216,6 +221,7 @@ func (e educationRequest) education() rapport.Education {
 
 type skillsRequest struct {
 	Skills []string `json:"skills"`
+	Share  *bool    `json:"share"` // this edit's choice of sharing new skills
 }
 
 type skillsResponse struct {
@@ -344,7 +350,8 @@ func (s *Server) handleAPIProfileUpdate(w http.ResponseWriter, r *http.Request) 
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	m, err := s.svc.Profiles.UpdateProfile(r.Context(), rapport.ProfileUpdate(req))
+	m, err := s.svc.Profiles.UpdateProfile(withShareChoice(r, req.Share), rapport.ProfileUpdate{DisplayName: req.DisplayName,
+		Headline: req.Headline, About: req.About, Location: req.Location, Visibility: req.Visibility, ConnectionsVisibility: req.ConnectionsVisibility})
 	if err != nil {
 		return err
 	}
@@ -370,7 +377,7 @@ func (s *Server) handleAPIPositionCreate(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	created, err := s.svc.Profiles.AddPosition(r.Context(), p)
+	created, err := s.svc.Profiles.AddPosition(withShareChoice(r, req.Share), p)
 	if err != nil {
 		return err
 	}
@@ -425,7 +432,7 @@ func (s *Server) handleAPIEducationCreate(w http.ResponseWriter, r *http.Request
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	created, err := s.svc.Profiles.AddEducation(r.Context(), req.education())
+	created, err := s.svc.Profiles.AddEducation(withShareChoice(r, req.Share), req.education())
 	if err != nil {
 		return err
 	}
@@ -479,7 +486,7 @@ func (s *Server) handleAPISkillsPut(w http.ResponseWriter, r *http.Request) erro
 	if req.Skills == nil {
 		return rapport.FieldError("skills", "Send the list of skills, [] for none.")
 	}
-	skills, err := s.svc.Profiles.SetSkills(r.Context(), req.Skills)
+	skills, err := s.svc.Profiles.SetSkills(withShareChoice(r, req.Share), req.Skills)
 	if err != nil {
 		return err
 	}

@@ -68,8 +68,16 @@ var (
 var (
 	connectionGets = map[string]int{
 		"GET /api/v1/members/{handle}/connections": 200,
+		// The owner's post is for their connections.
+		"GET /api/v1/posts/{id}":             200,
+		"PATCH /api/v1/posts/{id}":           403,
+		"PUT /api/v1/posts/{id}/reaction":    204,
+		"DELETE /api/v1/posts/{id}/reaction": 404, // they left none
+		"GET /api/v1/posts/{id}/comments":    200,
+		"POST /api/v1/posts/{id}/comments":   201,
 	}
 	blockedGets = map[string]int{
+		"GET /api/v1/members/{handle}/posts":       404,
 		"GET /api/v1/members/{handle}":             404,
 		"GET /api/v1/members/{handle}/mutuals":     404,
 		"GET /api/v1/members/{handle}/path":        404,
@@ -137,6 +145,7 @@ var orgGets = map[string]map[string]int{
 	"POST /recruiter/inmail":                                   {otherSeat: 303},
 	"GET /recruiter/inmail/{id}":                               {otherSeat: 404},
 	"POST /recruiter/inmail/{id}/messages":                     {otherSeat: 404},
+	"POST /api/v1/organizations/{slug}/posts":                  {orgSuper: 201, orgContent: 201},
 }
 
 // authzTable lists every route of the route table. A route missing here
@@ -339,6 +348,22 @@ var authzTable = map[string]expect{
 	"POST /api/v1/me/inmail/{id}/reply":                          apiOwned(200),
 	"POST /api/v1/me/inmail/{id}/decline":                        apiOwned(204),
 	"POST /api/v1/me/inmail/{id}/report":                         apiOwned(204),
+
+	"GET /api/v1/feed":                             api401(200),
+	"POST /api/v1/posts":                           api401(201),
+	"GET /api/v1/posts/{id}":                       {404, 200, 404},
+	"PATCH /api/v1/posts/{id}":                     {401, 200, 404},
+	"DELETE /api/v1/posts/{id}":                    apiOwned(204),
+	"PUT /api/v1/posts/{id}/reaction":              {401, 204, 404},
+	"DELETE /api/v1/posts/{id}/reaction":           {401, 204, 404},
+	"GET /api/v1/posts/{id}/comments":              {404, 200, 404},
+	"POST /api/v1/posts/{id}/comments":             {401, 201, 404},
+	"DELETE /api/v1/posts/{id}/comments/{comment}": apiOwned(204),
+	"GET /api/v1/members/{handle}/posts":           open,
+	"GET /api/v1/organizations/{slug}/posts":       open,
+	"POST /api/v1/organizations/{slug}/posts":      {401, 403, 403},
+	"GET /api/v1/me/sharing":                       api401(200),
+	"PUT /api/v1/me/sharing":                       api401(200),
 }
 
 // fixture is what one row is tried against: a fresh owner with one object
@@ -361,6 +386,9 @@ type fixture struct {
 	tokens                                      map[string]string
 	// What the owner's seat keeps, and InMail the owner received.
 	project, note, savedSearch, sentMail, inbox int64
+	// A post of the owner's for their connections, with the owner's
+	// reaction and comment.
+	post, comment int64
 }
 
 var serial atomic.Int64
@@ -491,6 +519,13 @@ func (f *fixture) organize(t *testing.T, site *testSite, owner context.Context) 
 	received, err := svc.Recruiter.SendInMail(fromSeat(holder, f.otherOrgsSeat), f.handle, "Another role", "Hello")
 	must(err)
 	f.project, f.note, f.savedSearch, f.sentMail, f.inbox = p.ID, n.ID, ss.ID, sent.ID, received.ID
+
+	post, err := svc.Posts.Write(owner, "For my connections", rapport.AudienceConnections)
+	must(err)
+	must(svc.Posts.React(owner, post.ID, "like"))
+	cm, err := svc.Posts.Comment(owner, post.ID, "A comment")
+	must(err)
+	f.post, f.comment = post.ID, cm.ID
 }
 
 // seatFor is the seat a kind of caller acts from on seat routes: their
@@ -627,6 +662,8 @@ func (f fixture) path(pattern string) string {
 		id = f.sentMail
 	case strings.HasPrefix(p, "/api/v1/me/inmail/"), strings.HasPrefix(p, "/inmail/"):
 		id = f.inbox
+	case strings.HasPrefix(p, "/api/v1/posts/{id}"):
+		id = f.post
 	case strings.HasPrefix(p, "/api/v1/recruiter/members/"), strings.HasPrefix(p, "/recruiter/in/"):
 		handle = f.unconnected
 	}
@@ -634,7 +671,7 @@ func (f fixture) path(pattern string) string {
 		p += "?q=" + url.QueryEscape(f.handle)
 	}
 	return strings.NewReplacer("{id}", itoa(id), "{handle}", handle, "{token}", "rpr_unknown", "{slug}", f.org,
-		"{role}", rapport.RoleContent).Replace(p)
+		"{role}", rapport.RoleContent, "{comment}", itoa(f.comment)).Replace(p)
 }
 
 // body is a valid body for a route, unique where the route makes something.
@@ -701,6 +738,14 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"name": "Remote", "q": "engineer", "open_to_work": true}
 	case "POST /api/v1/recruiter/inmail", "POST /recruiter/inmail":
 		api = map[string]any{"to": f.unconnected, "subject": "A role", "body": "Would you talk?"}
+	case "POST /api/v1/posts", "PATCH /api/v1/posts/{id}", "POST /api/v1/organizations/{slug}/posts":
+		api = map[string]any{"body": "Hello, network"}
+	case "PUT /api/v1/posts/{id}/reaction":
+		api = map[string]any{"reaction": "celebrate"}
+	case "POST /api/v1/posts/{id}/comments":
+		api = map[string]any{"body": "Well done"}
+	case "PUT /api/v1/me/sharing":
+		api = map[string]any{"share_updates": false}
 	case "POST /api/v1/me/inmail/{id}/report", "POST /inmail/{id}/report":
 		api = map[string]any{"reason": "Spam"}
 	}

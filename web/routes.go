@@ -118,6 +118,24 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/api/v1/recruiter/inmail/{id}", Access: Seat, API: true, handle: s.handleAPISeatInMailThread},
 		{Method: "POST", Pattern: "/api/v1/recruiter/inmail/{id}/messages", Access: Seat, API: true, handle: s.handleAPIInMailFollowUp},
 
+		// JSON API: posts, the feed and profile-update sharing. Who may see a
+		// post is decided when it is read (service/posts.go).
+		{Method: "GET", Pattern: "/api/v1/feed", Access: Member, API: true, handle: s.handleAPIFeed},
+		{Method: "POST", Pattern: "/api/v1/posts", Access: Member, API: true, handle: s.handleAPIPostCreate},
+		{Method: "GET", Pattern: "/api/v1/posts/{id}", Access: Anyone, API: true, handle: s.handleAPIPost},
+		{Method: "PATCH", Pattern: "/api/v1/posts/{id}", Access: Member, API: true, handle: s.handleAPIPostEdit},
+		{Method: "DELETE", Pattern: "/api/v1/posts/{id}", Access: Member, API: true, handle: s.handleAPIPostDelete},
+		{Method: "PUT", Pattern: "/api/v1/posts/{id}/reaction", Access: Member, API: true, handle: s.handleAPIReactionPut},
+		{Method: "DELETE", Pattern: "/api/v1/posts/{id}/reaction", Access: Member, API: true, handle: s.handleAPIReactionDelete},
+		{Method: "GET", Pattern: "/api/v1/posts/{id}/comments", Access: Anyone, API: true, handle: s.handleAPIComments},
+		{Method: "POST", Pattern: "/api/v1/posts/{id}/comments", Access: Member, API: true, handle: s.handleAPICommentCreate},
+		{Method: "DELETE", Pattern: "/api/v1/posts/{id}/comments/{comment}", Access: Member, API: true, handle: s.handleAPICommentDelete},
+		{Method: "GET", Pattern: "/api/v1/members/{handle}/posts", Access: Anyone, API: true, handle: s.handleAPIMemberPosts},
+		{Method: "GET", Pattern: "/api/v1/organizations/{slug}/posts", Access: Anyone, API: true, handle: s.handleAPIOrganizationPosts},
+		{Method: "POST", Pattern: "/api/v1/organizations/{slug}/posts", Access: Member, API: true, handle: s.handleAPIOrganizationPostCreate},
+		{Method: "GET", Pattern: "/api/v1/me/sharing", Access: Member, API: true, handle: s.handleAPISharing},
+		{Method: "PUT", Pattern: "/api/v1/me/sharing", Access: Member, API: true, handle: s.handleAPISharingPut},
+
 		// JSON API: other members.
 		{Method: "GET", Pattern: "/api/v1/members/{handle}", Access: Anyone, API: true, handle: s.handleAPIMember},
 
