@@ -447,3 +447,32 @@ func addMonths(m rapport.Month, n int) rapport.Month {
 	k := m.Year*12 + int(m.Month) - 1 + n
 	return rapport.Month{Year: k / 12, Month: time.Month(k%12 + 1)}
 }
+
+// postOpenings and postTopics make the text of demo posts.
+var (
+	postOpenings = []string{
+		"Excited to share that", "Happy to announce that", "A small milestone:", "Looking back on this year,",
+		"Proud of the team:", "Lesson learned this week:", "Quick thought:", "Grateful that",
+	}
+	postTopics = []string{
+		"we shipped the new release after months of work.", "our project reached its first thousand users.",
+		"I spoke about %s at a local meetup.", "I am learning more about %s every day.",
+		"we are hiring people who know %s.", "mentoring juniors teaches me as much as them.",
+		"good documentation saves more time than any tool.", "%s turned out to matter more than I expected.",
+	}
+)
+
+// PostText makes the text of a demo post, about one of the general skills
+// of the catalog where the text names one.
+func (g *Generator) PostText() string {
+	r := g.rng
+	topic := postTopics[r.IntN(len(postTopics))]
+	if strings.Contains(topic, "%s") {
+		topic = fmt.Sprintf(topic, g.cat.general[r.IntN(len(g.cat.general))])
+	}
+	return postOpenings[r.IntN(len(postOpenings))] + " " + topic
+}
+
+// Intn returns a number in [0, n) from the generator's own random source,
+// so that what is drawn with it comes out the same for the same seed.
+func (g *Generator) Intn(n int) int { return g.rng.IntN(n) }

@@ -26,6 +26,9 @@ type SeedOptions struct {
 	Graph    *graph.EdgeList
 	Seed     uint64 // the same seed makes the same members and connections
 	Password string // the one password of every demo member
+	// Posts is how many demo posts to write, over the past year, by
+	// members drawn so that a few write much and most little.
+	Posts int
 }
 
 // SeedSummary says what Seed did.
@@ -36,6 +39,7 @@ type SeedSummary struct {
 	// Organizations are the pages made for the organizations demo members
 	// work at; LinkedPositions, the demo positions linked to them.
 	Organizations, LinkedPositions int
+	Posts                          int             // demo posts written
 	Example                        *rapport.Member // the first member made, to sign in as
 	Elapsed                        time.Duration
 }
@@ -57,6 +61,8 @@ func Seed(ctx context.Context, db *store.DB, opts SeedOptions, w io.Writer) (See
 		return sum, rapport.FieldError("members", "Seed at least one member.")
 	} else if opts.Connections < 0 {
 		return sum, rapport.FieldError("connections", "The number of connections cannot be negative.")
+	} else if opts.Posts < 0 {
+		return sum, rapport.FieldError("posts", "The number of posts cannot be negative.")
 	}
 	var index map[int64]uint32 // edge-list id → member number
 	if opts.Graph != nil {
@@ -143,6 +149,9 @@ func Seed(ctx context.Context, db *store.DB, opts SeedOptions, w io.Writer) (See
 		})
 	}
 	if sum.Connections, err = seedConnections(ctx, db, ids, pairs, start, w); err != nil {
+		return sum, err
+	}
+	if sum.Posts, err = seedPosts(ctx, db, gen, ids, opts.Posts, start, w); err != nil {
 		return sum, err
 	}
 	if err := db.Analyze(ctx); err != nil {
@@ -269,4 +278,41 @@ func seedConnections(ctx context.Context, db *store.DB, ids []int64, pairs []uin
 	}
 	bar.Done()
 	return rows / 2, nil
+}
+
+// seedPosts writes n demo posts over the year before now, by members drawn
+// so that a few write much and most little (the cube of a uniform number
+// picks low member numbers more often), a quarter of them for connections
+// only, in chunks with progress.
+func seedPosts(ctx context.Context, db *store.DB, gen *seed.Generator, ids []int64, n int, now time.Time, w io.Writer) (int, error) {
+	if n == 0 || len(ids) == 0 {
+		return 0, nil
+	}
+	bar := NewProgress(w, n, "posts")
+	const chunk = 50_000
+	year := int(365 * 24 * time.Hour / time.Second)
+	written := 0
+	for written < n {
+		posts := make([]rapport.Post, 0, min(chunk, n-written))
+		for len(posts) < cap(posts) {
+			u := float64(gen.Intn(1<<20)) / (1 << 20)
+			author := ids[int(u*u*u*float64(len(ids)))]
+			if author == 0 {
+				continue // a member left out: their handle was taken
+			}
+			audience := rapport.AudiencePublic
+			if gen.Intn(4) == 0 {
+				audience = rapport.AudienceConnections
+			}
+			at := now.Add(-time.Duration(gen.Intn(year)) * time.Second)
+			posts = append(posts, rapport.Post{AuthorID: author, Audience: audience, Body: gen.PostText(), CreatedAt: at})
+		}
+		if err := db.SeedPosts(ctx, posts); err != nil {
+			return written, err
+		}
+		written += len(posts)
+		bar.Show(written)
+	}
+	bar.Done()
+	return written, ctx.Err()
 }

@@ -46,7 +46,7 @@ func TestSeed(t *testing.T) {
 	})
 	t.Run("GeneratedGraph", func(t *testing.T) {
 		_, db := MustOpenServices(t)
-		sum, err := service.Seed(ctx, db, service.SeedOptions{Members: 200, Connections: 1000, Seed: 2, Password: pw}, io.Discard)
+		sum, err := service.Seed(ctx, db, service.SeedOptions{Members: 200, Connections: 1000, Seed: 2, Password: pw, Posts: 300}, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,6 +56,9 @@ func TestSeed(t *testing.T) {
 		}
 		if s := g.Stats(); sum.Members != 200 || s.Members != 200 || s.Connections != sum.Connections || sum.Connections < 800 {
 			t.Fatalf("summary %+v and index %d members, %d connections; want 200 members and about 1,000 connections", sum, s.Members, s.Connections)
+		}
+		if n, err := db.CountPosts(ctx); err != nil || n != 300 || sum.Posts != 300 {
+			t.Fatalf("%d posts (%v), summary %d; want 300", n, err, sum.Posts)
 		}
 		// Pages for the organizations the demo members work at, run by the
 		// member to sign in as, with their positions linked.
@@ -94,6 +97,7 @@ func TestSeed(t *testing.T) {
 	}{
 		{"WeakPassword", service.SeedOptions{Members: 3, Password: "password"}, "password"},
 		{"NoMembers", service.SeedOptions{Members: 0, Password: pw}, "members"},
+		{"NegativePosts", service.SeedOptions{Members: 3, Password: pw, Posts: -1}, "posts"},
 		{"FewerMembersThanTheEdgeList", service.SeedOptions{Members: 1, Password: pw, Graph: &graph.EdgeList{Edges: [][2]int64{{1, 2}}}}, "members"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

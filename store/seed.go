@@ -198,3 +198,23 @@ func (db *DB) SeedOrganizations(ctx context.Context, orgs []rapport.Organization
 	})
 	return made, linked, err
 }
+
+// SeedPosts writes demo posts of the kind "post", in one transaction.
+func (db *DB) SeedPosts(ctx context.Context, posts []rapport.Post) error {
+	return db.write(ctx, "seed posts", func(tx *Tx) error {
+		return db.insertMany(ctx, tx, `INSERT INTO posts (author_id, kind, audience, body, created_at, updated_at) VALUES`,
+			`(?, ?, ?, ?, ?, ?)`, ``, len(posts), func(i int, args []any) []any {
+				p := &posts[i]
+				return append(args, p.AuthorID, rapport.PostKindPost, p.Audience, p.Body, micros(p.CreatedAt), micros(p.CreatedAt))
+			})
+	})
+}
+
+// CountPosts returns how many posts and updates there are.
+func (db *DB) CountPosts(ctx context.Context) (int, error) {
+	var n int
+	err := db.readOne(ctx, "count posts", func(q querier) error {
+		return q.QueryRowContext(ctx, `SELECT COUNT(*) FROM posts`).Scan(&n)
+	})
+	return n, err
+}

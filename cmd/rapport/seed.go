@@ -13,12 +13,12 @@ import (
 )
 
 const seedUsage = `Usage:
-  rapport seed --members N [--connections M] [--graph FILE] [--seed S] [--data DIR | --db URL]
+  rapport seed --members N [--connections M] [--graph FILE] [--posts P] [--seed S] [--data DIR | --db URL]
       fill a site with realistic demo members (names, headlines, positions, schools, skills,
       locations) connected by a generated power-law graph of M connections (default 20 a
       member), or by the edge list FILE, whose ids become the first members in order
       (--members then defaults to its member count); every demo member signs in with one
-      password, printed once at the end
+      password, printed once at the end; --posts P writes P demo posts over the past year
 `
 
 // runSeed fills a site with demo members: for newcomers and benchmarks.
@@ -32,6 +32,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	connections := fs.Int("connections", -1, "connections to generate among them (default 20 a member)")
 	file := fs.String("graph", "", "an edge list to connect the members by, instead of a generated graph")
 	seedValue := fs.Uint64("seed", 1, "the same seed makes the same members and connections")
+	posts := fs.Int("posts", 0, "demo posts to write over the past year")
 	if err := fs.Parse(args); err != nil {
 		return err
 	} else if fs.NArg() > 0 {
@@ -40,7 +41,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	} else if err := cfg.finish(); err != nil {
 		return err
 	}
-	opts := service.SeedOptions{Members: *members, Seed: *seedValue}
+	opts := service.SeedOptions{Members: *members, Seed: *seedValue, Posts: *posts}
 	if *file != "" {
 		if *connections >= 0 {
 			return fmt.Errorf("seed: say --graph or --connections, not both")
