@@ -1,6 +1,7 @@
 package service
 
 import (
+	"errors"
 	"cmp"
 	"context"
 	"slices"
@@ -44,6 +45,26 @@ func (s *base) other(ctx context.Context, c rapport.Caller, handle string) (m *r
 		return nil, false, notFoundMember()
 	}
 	return m, callerBlocked, nil
+}
+
+// reachable finds the member at handle, given in the named field, whom
+// the caller may reach: not blocked either way, not closed. Returns
+// EINVALID for an empty handle, and ENOTFOUND naming the field for a
+// member who does not exist, is closed, or is on either side of a block
+// with the caller, alike.
+func (s *base) reachable(ctx context.Context, c rapport.Caller, handle, field string) (*rapport.Member, error) {
+	if strings.TrimSpace(handle) == "" {
+		return nil, rapport.FieldError(field, "Say whom, by their handle.")
+	}
+	m, callerBlocked, err := s.other(ctx, c, handle)
+	if err == nil && callerBlocked {
+		err = notFoundMember()
+	}
+	var e *rapport.Error
+	if errors.As(err, &e) && e.Code == rapport.ENOTFOUND {
+		return nil, &rapport.Error{Code: e.Code, Field: field, Message: e.Message}
+	}
+	return m, err
 }
 
 // Invite is an invitation as the sender writes it.

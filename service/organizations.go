@@ -157,7 +157,7 @@ func (s *Organizations) GrantRole(ctx context.Context, slug, handle, role string
 	if !slices.Contains(rapport.Roles, role) {
 		return rapport.FieldError("role", "A role is one of %s.", strings.Join(rapport.Roles, ", "))
 	}
-	m, _, err := s.other(ctx, c, handle)
+	m, err := s.reachable(ctx, c, handle, "handle")
 	if err != nil {
 		return err
 	}

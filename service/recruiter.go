@@ -165,7 +165,7 @@ func (s *Recruiter) Candidate(ctx context.Context, handle string) (*Candidate, *
 	if err != nil {
 		return nil, nil, err
 	}
-	m, _, err := s.other(ctx, c, handle)
+	m, err := s.reachable(ctx, c, handle, "handle")
 	if err != nil {
 		return nil, nil, err
 	}

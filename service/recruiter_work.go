@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,13 +38,24 @@ func (s *Recruiter) CreateProject(ctx context.Context, name string) (*rapport.Pr
 	return p, s.db.CreateProject(ctx, p, s.now())
 }
 
-// Project returns one of the seat's projects with its candidates.
+// Project returns one of the seat's projects with its candidates, but for
+// members either side of a block with the holder now.
 func (s *Recruiter) Project(ctx context.Context, id int64) (*rapport.Project, error) {
-	_, seat, err := s.seat(ctx)
+	c, seat, err := s.seat(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.db.FindProject(ctx, seat.ID, id)
+	p, err := s.db.FindProject(ctx, seat.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	blocked, err := s.db.FindBlockIDs(ctx, c.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	p.Candidates = slices.DeleteFunc(p.Candidates, func(pc rapport.ProjectCandidate) bool { return blocked[pc.Member.ID] })
+	p.Size = len(p.Candidates)
+	return p, nil
 }
 
 // RenameProject renames one of the seat's projects.
@@ -81,7 +93,7 @@ func (s *Recruiter) PutCandidate(ctx context.Context, projectID int64, handle, s
 	if err := rapport.ValidateStage(stage); err != nil {
 		return err
 	}
-	m, _, err := s.other(ctx, c, handle)
+	m, err := s.reachable(ctx, c, handle, "handle")
 	if err != nil {
 		return err
 	}
@@ -107,7 +119,7 @@ func (s *Recruiter) Notes(ctx context.Context, handle string) ([]*rapport.Candid
 	if err != nil {
 		return nil, err
 	}
-	m, _, err := s.other(ctx, c, handle)
+	m, err := s.reachable(ctx, c, handle, "handle")
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +136,7 @@ func (s *Recruiter) AddNote(ctx context.Context, handle, body string) (*rapport.
 	if err := rapport.ValidateNote(body); err != nil {
 		return nil, err
 	}
-	m, _, err := s.other(ctx, c, handle)
+	m, err := s.reachable(ctx, c, handle, "handle")
 	if err != nil {
 		return nil, err
 	}
@@ -216,11 +228,9 @@ func (s *Recruiter) SendInMail(ctx context.Context, to, subject, body string) (*
 	if err := rapport.ValidateInMail(subject, body, true); err != nil {
 		return nil, err
 	}
-	m, callerBlocked, err := s.other(ctx, c, to)
+	m, err := s.reachable(ctx, c, to, "to")
 	if err != nil {
 		return nil, err
-	} else if callerBlocked {
-		return nil, notFoundMember()
 	} else if m.ID == c.MemberID {
 		return nil, rapport.FieldError("to", "You cannot send InMail to yourself.")
 	} else if s.graph.Degree(c.MemberID, m.ID) == 1 {
@@ -234,18 +244,29 @@ func (s *Recruiter) SendInMail(ctx context.Context, to, subject, body string) (*
 	return s.db.FindInMailThread(ctx, seat.ID, 0, t.ID)
 }
 
-// InMailThreads lists the seat's threads.
+// InMailThreads lists the seat's threads, but for those with members
+// either side of a block with the holder now.
 func (s *Recruiter) InMailThreads(ctx context.Context) ([]*rapport.InMailThread, error) {
-	_, seat, err := s.seat(ctx)
+	c, seat, err := s.seat(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return s.threads(ctx, seat.ID, 0)
+	list, err := s.threads(ctx, seat.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	blocked, err := s.db.FindBlockIDs(ctx, c.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(list, func(t *rapport.InMailThread) bool { return blocked[t.Recipient.ID] }), nil
 }
 
 // InMailThread returns one of the seat's threads with its messages.
+// Returns ENOTFOUND for a thread with a member either side of a block with
+// the holder, as for none: a block stops messages both ways, silently.
 func (s *Recruiter) InMailThread(ctx context.Context, id int64) (*rapport.InMailThread, error) {
-	_, seat, err := s.seat(ctx)
+	c, seat, err := s.seat(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -253,17 +274,26 @@ func (s *Recruiter) InMailThread(ctx context.Context, id int64) (*rapport.InMail
 	if err != nil {
 		return nil, err
 	}
+	if a, b, err := s.db.FindBlocks(ctx, c.MemberID, t.Recipient.ID); err != nil {
+		return nil, err
+	} else if a || b {
+		return nil, rapport.Errorf(rapport.ENOTFOUND, "Conversation not found.")
+	}
 	t.Organization = seat.Organization
 	return t, nil
 }
 
-// FollowUpInMail adds a message from the seat to an open thread.
+// FollowUpInMail adds a message from the seat to an open thread it may
+// read (InMailThread).
 func (s *Recruiter) FollowUpInMail(ctx context.Context, id int64, body string) error {
 	c, seat, err := s.seat(ctx)
 	if err != nil {
 		return err
 	}
 	if err := rapport.ValidateInMail("", body, false); err != nil {
+		return err
+	}
+	if _, err := s.InMailThread(ctx, id); err != nil {
 		return err
 	}
 	return s.db.AddInMail(ctx, seat.ID, 0, id, c.MemberID, body, s.now())

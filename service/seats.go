@@ -95,7 +95,7 @@ func (s *Seats) seatAndMember(ctx context.Context, slug string, seatID int64, ha
 	if err != nil {
 		return c, nil, nil, err
 	}
-	m, _, err := s.other(ctx, c, handle)
+	m, err := s.reachable(ctx, c, handle, "handle")
 	return c, seat, m, err
 }
 

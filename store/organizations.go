@@ -215,6 +215,11 @@ func (db *DB) GrantRole(ctx context.Context, orgID, memberID int64, role string,
 // super admin role of the organization: an organization always has one.
 func (db *DB) RevokeRole(ctx context.Context, orgID, memberID int64, role string, actorID int64, now time.Time) error {
 	return db.write(ctx, "revoke role", func(tx *Tx) error {
+		// Two super admins stepping down at once must see each other's
+		// change: take the organization's row first.
+		if _, err := tx.ExecContext(ctx, `UPDATE organizations SET updated_at = updated_at WHERE id = $1`, orgID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `DELETE FROM organization_admins WHERE organization_id = $1 AND member_id = $2 AND role = $3`,
 			orgID, memberID, role)
 		if err != nil {

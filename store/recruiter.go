@@ -231,8 +231,8 @@ func (db *DB) DeleteSavedSearch(ctx context.Context, seatID, id int64) error {
 // sets t.ID. Returns ERATELIMITED when the credits are spent.
 func (db *DB) CreateInMail(ctx context.Context, t *rapport.InMailThread, senderID int64, body string, monthStart, now time.Time) error {
 	return db.write(ctx, "create inmail", func(tx *Tx) error {
-		// Lock the seat's row so that two sends at once count each other.
-		if _, err := tx.ExecContext(ctx, `UPDATE seats SET created_at = created_at WHERE id = $1`, t.SeatID); err != nil {
+		// Two sends at once count each other.
+		if err := lockSeat(ctx, tx, t.SeatID); err != nil {
 			return err
 		}
 		var n int

@@ -92,6 +92,9 @@ func (db *DB) AssignSeat(ctx context.Context, seatID, memberID, actorID int64, n
 }
 
 func assignSeat(ctx context.Context, tx *Tx, seatID, memberID, actorID int64, now time.Time, action string) error {
+	if err := lockSeat(ctx, tx, seatID); err != nil {
+		return err
+	}
 	var orgID int64
 	if err := tx.QueryRowContext(ctx, `SELECT organization_id FROM seats WHERE id = $1`, seatID).Scan(&orgID); err != nil {
 		return notFound(err, "Seat")
@@ -116,6 +119,9 @@ func (db *DB) AnswerSeat(ctx context.Context, seatID, memberID int64, accept boo
 		status, action = rapport.SeatActive, rapport.AuditSeatAccepted
 	}
 	return db.write(ctx, "answer seat", func(tx *Tx) error {
+		if err := lockSeat(ctx, tx, seatID); err != nil {
+			return err
+		}
 		var orgID int64
 		err := tx.QueryRowContext(ctx, `
 			UPDATE seat_assignments SET status = $1, answered_at = $2
@@ -141,6 +147,9 @@ func (db *DB) EndSeat(ctx context.Context, seatID, memberID, actorID int64, stat
 }
 
 func endSeat(ctx context.Context, tx *Tx, seatID, memberID, actorID int64, status string, now time.Time) (int64, error) {
+	if err := lockSeat(ctx, tx, seatID); err != nil {
+		return 0, err
+	}
 	var holder, orgID int64
 	err := tx.QueryRowContext(ctx, `
 		UPDATE seat_assignments SET status = $1, ended_at = $2
@@ -180,4 +189,12 @@ func (db *DB) FindSeatStanding(ctx context.Context, seatID, memberID int64) (org
 		return notFound(err, "Seat")
 	})
 	return orgID, product, status, err
+}
+
+// lockSeat takes the seat's row for the rest of the transaction, so that
+// two changes of one seat at once (two reassignments, a revocation and an
+// answer) run one after the other on PostgreSQL as they do on SQLite.
+func lockSeat(ctx context.Context, tx *Tx, seatID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE seats SET created_at = created_at WHERE id = $1`, seatID)
+	return err
 }

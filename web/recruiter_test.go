@@ -207,3 +207,68 @@ func TestInMailRecipientChoices(t *testing.T) {
 		t.Errorf("an unknown stage: %d %s", r.Status, r.Body)
 	}
 }
+
+// TestSeatWorkHonoursBlocks hides, from a seat, a member either side of a
+// block with its holder: their profile, notes, projects and InMail threads
+// answer as if they were not there, even when the block came after.
+func TestSeatWorkHonoursBlocks(t *testing.T) {
+	o := newOrgSite(t)
+	hunter, seat := o.acmeRecruiter, o.acmeSeat
+	cand := quickMember(t, o.testSite, "candidate")
+	quickMember(t, o.testSite, "avoided")
+	var project, thread struct{ ID int64 }
+	seatAPI(t, o.testSite, hunter, seat, "POST", "/api/v1/recruiter/projects", map[string]any{"name": "P"}).JSON(t, &project)
+	seatAPI(t, o.testSite, hunter, seat, "PUT", fmt.Sprintf("/api/v1/recruiter/projects/%d/candidates/candidate", project.ID), map[string]any{"stage": "sourced"})
+	seatAPI(t, o.testSite, hunter, seat, "POST", "/api/v1/recruiter/inmail", map[string]any{"to": "candidate", "subject": "Hi", "body": "Hello"}).JSON(t, &thread)
+	if thread.ID == 0 {
+		t.Fatal("no thread")
+	}
+	// The candidate blocks the holder after the first InMail.
+	if r := o.api("POST", "/api/v1/me/blocks", cand, map[string]any{"handle": "acme-hunter"}); r.Status != 204 {
+		t.Fatalf("block: %d %s", r.Status, r.Body)
+	}
+	missing := seatAPI(t, o.testSite, hunter, seat, "GET", "/api/v1/recruiter/inmail/999999", nil)
+	for _, c := range []struct {
+		method, path string
+		body         any
+	}{
+		{"POST", fmt.Sprintf("/api/v1/recruiter/inmail/%d/messages", thread.ID), map[string]any{"body": "Still there?"}},
+		{"GET", fmt.Sprintf("/api/v1/recruiter/inmail/%d", thread.ID), nil},
+	} {
+		if r := seatAPI(t, o.testSite, hunter, seat, c.method, c.path, c.body); r.Status != 404 || !bytes.Equal(r.Body, missing.Body) {
+			t.Errorf("%s %s after the block: %d %s", c.method, c.path, r.Status, r.Body)
+		}
+	}
+	if r := seatAPI(t, o.testSite, hunter, seat, "GET", "/api/v1/recruiter/inmail", nil); bytes.Contains(r.Body, []byte(`"candidate"`)) {
+		t.Errorf("the thread list shows the blocker: %s", r.Body)
+	}
+	if r := seatAPI(t, o.testSite, hunter, seat, "GET", fmt.Sprintf("/api/v1/recruiter/projects/%d", project.ID), nil); bytes.Contains(r.Body, []byte(`"candidate"`)) {
+		t.Errorf("the project shows the blocker: %s", r.Body)
+	}
+	var inbox struct{ Messages []struct{ Body string } }
+	o.api("GET", fmt.Sprintf("/api/v1/me/inmail/%d", thread.ID), cand, nil).JSON(t, &inbox)
+	if len(inbox.Messages) != 1 {
+		t.Errorf("the blocker's copy has %d messages, want 1", len(inbox.Messages))
+	}
+	// A member the holder blocked is out of the seat's reach as well.
+	if r := o.api("POST", "/api/v1/me/blocks", hunter, map[string]any{"handle": "avoided"}); r.Status != 204 {
+		t.Fatalf("block: %d %s", r.Status, r.Body)
+	}
+	for _, c := range []struct {
+		method, path string
+		body         any
+	}{
+		{"GET", "/api/v1/recruiter/members/avoided", nil},
+		{"POST", "/api/v1/recruiter/members/avoided/notes", map[string]any{"body": "Note"}},
+		{"PUT", fmt.Sprintf("/api/v1/recruiter/projects/%d/candidates/avoided", project.ID), map[string]any{"stage": "sourced"}},
+		{"POST", "/api/v1/recruiter/inmail", map[string]any{"to": "avoided", "subject": "Hi", "body": "Hi"}},
+	} {
+		if r := seatAPI(t, o.testSite, hunter, seat, c.method, c.path, c.body); r.Status != 404 {
+			t.Errorf("%s %s for a member the holder blocked: %d %s", c.method, c.path, r.Status, r.Body)
+		}
+	}
+	// An empty handle names the field.
+	if r := seatAPI(t, o.testSite, hunter, seat, "POST", "/api/v1/recruiter/inmail", map[string]any{"to": " ", "subject": "Hi", "body": "Hi"}); r.Status != 422 || !bytes.Contains(r.Body, []byte(`"field":"to"`)) {
+		t.Errorf("InMail to no one: %d %s", r.Status, r.Body)
+	}
+}
