@@ -313,18 +313,20 @@ func (ix *Index) IsOpenToWork(visibility string, memberID int64) bool {
 
 // Employees returns the members who currently work at an organization: a
 // current position linked to its page, or a current position whose
-// organization, typed as free text, has the page's name. A new bitmap, the
-// caller's.
-func (ix *Index) Employees(orgID int64, name string) *roaring.Bitmap {
+// organization, typed as free text, has one of the names given (every name
+// the page has had). A new bitmap, the caller's.
+func (ix *Index) Employees(orgID int64, names ...string) *roaring.Bitmap {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	out := roaring.New()
 	if p := ix.posting(employer, strconv.FormatInt(orgID, 10)); p != nil {
 		out.Or(p)
 	}
-	if k := Key(name); k != "" {
-		if p := ix.posting(currentOrg, k); p != nil {
-			out.Or(p)
+	for _, name := range names {
+		if k := Key(name); k != "" {
+			if p := ix.posting(currentOrg, k); p != nil {
+				out.Or(p)
+			}
 		}
 	}
 	return out

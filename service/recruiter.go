@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -123,7 +124,11 @@ func (s *Recruiter) Search(ctx context.Context, q RecruiterQuery) (*CandidatePag
 	if err != nil {
 		return nil, err
 	}
-	open := s.visibleOpen(seat.Organization)
+	names, err := s.db.FindOrganizationNames(ctx, seat.Organization.ID)
+	if err != nil {
+		return nil, err
+	}
+	open := s.visibleOpen(seat.Organization, names)
 	sq := search.Query{Text: q.Text, CurrentOrganization: q.CurrentOrganization, Location: q.Location, SignedIn: true}
 	if q.OpenToWork {
 		sq.Within = open
@@ -175,7 +180,11 @@ func (s *Recruiter) Candidate(ctx context.Context, handle string) (*Candidate, *
 	if err != nil {
 		return nil, nil, err
 	}
-	if o != nil && (o.Visibility == rapport.OpenToEveryone || !worksAt(m, seat.Organization)) {
+	names, err := s.db.FindOrganizationNames(ctx, seat.Organization.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o != nil && (o.Visibility == rapport.OpenToEveryone || !worksAt(m, seat.Organization, names)) {
 		cand.OpenToWork = o
 	}
 	return cand, seat, nil
@@ -183,20 +192,25 @@ func (s *Recruiter) Candidate(ctx context.Context, handle string) (*Candidate, *
 
 // visibleOpen returns the members a seat of org may see open to work:
 // those open to everyone, and those open to recruiters who do not work at
-// org now.
-func (s *base) visibleOpen(org *rapport.Organization) *roaring.Bitmap {
+// org now. Names are every name org's page has had: renaming the page
+// lifts no one's protection.
+func (s *base) visibleOpen(org *rapport.Organization, names []string) *roaring.Bitmap {
 	open := s.search.OpenToWork(rapport.OpenToRecruiters)
-	open.AndNot(s.search.Employees(org.ID, org.Name))
+	open.AndNot(s.search.Employees(org.ID, names...))
 	open.Or(s.search.OpenToWork(rapport.OpenToEveryone))
 	return open
 }
 
 // worksAt reports whether a member works at org now: a current position
 // linked to its page, or one whose organization, typed as free text, has
-// its name (as search.Index.Employees decides for many members at once).
-func worksAt(m *rapport.Member, org *rapport.Organization) bool {
+// one of the names its page has had (as search.Index.Employees decides for
+// many members at once).
+func worksAt(m *rapport.Member, org *rapport.Organization, names []string) bool {
 	for _, p := range m.Profile.Positions {
-		if p.Current() && (p.OrganizationID == org.ID || search.Key(p.OrganizationName) == search.Key(org.Name)) {
+		if !p.Current() {
+			continue
+		}
+		if p.OrganizationID == org.ID || slices.ContainsFunc(names, func(n string) bool { return search.Key(n) == search.Key(p.OrganizationName) }) {
 			return true
 		}
 	}

@@ -38,6 +38,9 @@ func (db *DB) CreateOrganization(ctx context.Context, o *rapport.Organization, c
 			return err
 		}
 		o.CreatedAt = now
+		if err := addName(ctx, tx, o.ID, o.Name); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO organization_admins (organization_id, member_id, role, granted_by, granted_at)
 			VALUES ($1, $2, $3, $2, $4)`, o.ID, creatorID, rapport.RoleSuper, micros(now)); err != nil {
 			return err
@@ -52,6 +55,10 @@ func (db *DB) CreateOrganization(ctx context.Context, o *rapport.Organization, c
 // is no such organization.
 func (db *DB) UpdateOrganization(ctx context.Context, o *rapport.Organization, actorID int64, now time.Time) error {
 	return db.write(ctx, "update organization", func(tx *Tx) error {
+		var old string
+		if err := tx.QueryRowContext(ctx, `SELECT name FROM organizations WHERE id = $1`, o.ID).Scan(&old); err != nil {
+			return notFound(err, "Organization")
+		}
 		res, err := tx.ExecContext(ctx, `
 			UPDATE organizations SET name = $1, name_key = $2, tagline = $3, about = $4, website = $5, industry = $6, size = $7,
 				location = $8, updated_at = $9
@@ -63,7 +70,14 @@ func (db *DB) UpdateOrganization(ctx context.Context, o *rapport.Organization, a
 		} else if err := mustAffect(res, "Organization"); err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, rapport.AuditEntry{At: now, ActorID: actorID, OrganizationID: o.ID, Action: rapport.AuditOrgUpdated})
+		detail := ""
+		if name := strings.TrimSpace(o.Name); name != old {
+			detail = old + " → " + name
+			if err := addName(ctx, tx, o.ID, name); err != nil {
+				return err
+			}
+		}
+		return writeAudit(ctx, tx, rapport.AuditEntry{At: now, ActorID: actorID, OrganizationID: o.ID, Action: rapport.AuditOrgUpdated, Detail: detail})
 	})
 }
 
@@ -366,4 +380,26 @@ func mustExist(ctx context.Context, tx *Tx, orgID int64) error {
 		return rapport.Errorf(rapport.ENOTFOUND, "Organization not found.")
 	}
 	return nil
+}
+
+// addName records a name an organization's page has.
+func addName(ctx context.Context, tx *Tx, orgID int64, name string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO organization_names (organization_id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+		orgID, strings.TrimSpace(name))
+	return err
+}
+
+// FindOrganizationNames returns every name an organization's page has had,
+// its current one included.
+func (db *DB) FindOrganizationNames(ctx context.Context, orgID int64) ([]string, error) {
+	var out []string
+	err := db.read(ctx, "find organization names", func(tx *Tx) error {
+		return eachRow(ctx, tx, `SELECT name FROM organization_names WHERE organization_id = $1 ORDER BY name`, []any{orgID},
+			func(rows *sql.Rows) error {
+				var n string
+				out = append(out, n)
+				return rows.Scan(&out[len(out)-1])
+			})
+	})
+	return out, err
 }

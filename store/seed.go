@@ -177,6 +177,9 @@ func (db *DB) SeedOrganizations(ctx context.Context, orgs []rapport.Organization
 				return err
 			}
 			made++
+			if err := addName(ctx, tx, id, o.Name); err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO organization_admins (organization_id, member_id, role, granted_by, granted_at)
 				VALUES ($1, $2, $3, $2, $4)`, id, creatorID, rapport.RoleSuper, at); err != nil {
 				return err

@@ -247,6 +247,24 @@ func TestOpenToWorkHiddenFromEmployer(t *testing.T) {
 	if found, _ := acme.open("eve"); found {
 		t.Error("Acme's recruiter finds eve, who still works there")
 	}
+
+	// Renaming the page lifts no one's protection: eve typed its old name.
+	if r := o.api("PATCH", "/api/v1/organizations/acme", o.acmeAdmin, map[string]any{"name": "Acme Hiring"}); r.Status != 200 {
+		t.Fatalf("rename: %d %s", r.Status, r.Body)
+	}
+	acme = recruit(t, o.testSite, o.acmeRecruiter, o.acmeSeat, "open_to_work=true")
+	if found, _ := acme.open("eve"); found {
+		t.Error("after the page was renamed, Acme's recruiter finds eve open to work")
+	}
+	r = seatAPI(t, o.testSite, o.acmeRecruiter, o.acmeSeat, "GET", "/api/v1/recruiter/members/eve", nil)
+	if !bytes.Contains(r.Body, []byte(`"open_to_work":null`)) {
+		t.Errorf("after the page was renamed, eve's profile from Acme's seat: %s", r.Body)
+	}
+	var audit []struct{ Action, Detail string }
+	o.api("GET", "/api/v1/organizations/acme/audit", o.acmeAdmin, nil).JSON(t, &audit)
+	if len(audit) == 0 || audit[0].Action != "organization.updated" || audit[0].Detail != "Acme → Acme Hiring" {
+		t.Errorf("the audit entry of the rename: %+v", audit[:min(1, len(audit))])
+	}
 }
 
 // TestSeatRevokedLeavesPersonalAccountUntouched revokes and reassigns a
