@@ -128,6 +128,12 @@ func (s *Server) handleOrganizationCreate(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) handleOrganizationPage(w http.ResponseWriter, r *http.Request) error {
+	return s.organizationPage(w, r, s.newPage(r, ""), nil)
+}
+
+// organizationPage renders an organization's page, with the errors of its
+// post form (formErr).
+func (s *Server) organizationPage(w http.ResponseWriter, r *http.Request, data *pageData, formErr error) error {
 	ctx, slug := r.Context(), r.PathValue("slug")
 	v, err := s.svc.Organizations.Get(ctx, slug)
 	if err != nil {
@@ -140,8 +146,13 @@ func (s *Server) handleOrganizationPage(w http.ResponseWriter, r *http.Request) 
 	if p.Followers, err = s.svc.Organizations.People(ctx, v.Slug, false); err != nil {
 		return err
 	}
-	data := s.newPage(r, v.Name)
-	data.Org = p
+	if data.Posts, err = s.organizationPosts(r, v); err != nil {
+		return err
+	}
+	data.Title, data.Org = v.Name, p
+	if formErr != nil {
+		return s.formError(w, r, "org", data, formErr)
+	}
 	return s.render(w, http.StatusOK, "org", data)
 }
 

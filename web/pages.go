@@ -25,6 +25,7 @@ var pageNames = []string{
 	"edit", "position_edit", "education_edit", "settings", "error", "network", "invite", "search",
 	"org_new", "org", "org_admin", "seats", "seat_refused", "recruiter", "recruiter_candidate",
 	"recruiter_projects", "recruiter_project", "recruiter_inmail", "recruiter_inmail_thread", "inmail", "inmail_thread",
+	"post",
 }
 
 // pages holds the parsed templates, one set per page: the layout and the page.
@@ -108,6 +109,7 @@ type pageData struct {
 	OpenToWork *openToWorkForm
 	Badge      *rapport.OpenToWork // on a profile: the open-to-work badge, shown to everyone
 	Switcher   *seatSwitcher       // the header's seat switcher, found when the page is rendered
+	Posts      *postsPage          // the feed, a member's activity, an organization's posts, or one post
 
 	req *http.Request
 }
@@ -166,6 +168,12 @@ var notices = map[string]string{
 	"replied":          "Reply sent.",
 	"inmaildeclined":   "Declined. The recruiter can write no more in this conversation.",
 	"inmailreported":   "Reported. The recruiter can write no more in this conversation, and the site's operators have your reason.",
+
+	"posted":         "Posted.",
+	"postsaved":      "Post saved.",
+	"postdeleted":    "Post deleted.",
+	"commented":      "Comment added.",
+	"commentdeleted": "Comment deleted.",
 }
 
 func (s *Server) newPage(r *http.Request, title string) *pageData {
@@ -255,7 +263,11 @@ func localPath(next string) string {
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "home", s.newPage(r, "Rapport"))
+	data := s.newPage(r, "Rapport")
+	if data.Caller.Anonymous() {
+		return s.render(w, http.StatusOK, "home", data)
+	}
+	return s.homePage(w, r, data, nil)
 }
 
 func (s *Server) handleSignUpPage(w http.ResponseWriter, r *http.Request) error {
@@ -348,6 +360,9 @@ func (s *Server) handleProfilePage(w http.ResponseWriter, r *http.Request) error
 	data := s.newPage(r, m.DisplayName)
 	data.Member, data.Own, data.Relation = m, data.Caller.MemberID == m.ID, rel
 	if data.Badge, err = s.svc.Profiles.OpenToWorkBadge(r.Context(), m.ID); err != nil {
+		return err
+	}
+	if data.Posts, err = s.memberActivity(r, m); err != nil {
 		return err
 	}
 	return s.render(w, http.StatusOK, "profile", data)

@@ -232,5 +232,14 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/inmail/{id}/reply", Access: Member, handle: s.handleInboxReplyForm},
 		{Method: "POST", Pattern: "/inmail/{id}/decline", Access: Member, handle: s.handleInboxDeclineForm},
 		{Method: "POST", Pattern: "/inmail/{id}/report", Access: Member, handle: s.handleInboxReportForm},
+		{Method: "POST", Pattern: "/posts", Access: Member, handle: s.handlePostCreateForm},
+		{Method: "GET", Pattern: "/posts/{id}", Access: Anyone, handle: s.handlePostPage},
+		{Method: "POST", Pattern: "/posts/{id}/edit", Access: Member, handle: s.handlePostEditForm},
+		{Method: "POST", Pattern: "/posts/{id}/delete", Access: Member, handle: s.handlePostDeleteForm},
+		{Method: "POST", Pattern: "/posts/{id}/react", Access: Member, handle: s.handleReactForm},
+		{Method: "POST", Pattern: "/posts/{id}/unreact", Access: Member, handle: s.handleUnreactForm},
+		{Method: "POST", Pattern: "/posts/{id}/comments", Access: Member, handle: s.handleCommentCreateForm},
+		{Method: "POST", Pattern: "/posts/{id}/comments/{comment}/delete", Access: Member, handle: s.handleCommentDeleteForm},
+		{Method: "POST", Pattern: "/org/{slug}/posts", Access: Member, handle: s.handleOrganizationPostForm},
 	}
 }
