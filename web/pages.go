@@ -110,6 +110,7 @@ type pageData struct {
 	Badge      *rapport.OpenToWork // on a profile: the open-to-work badge, shown to everyone
 	Switcher   *seatSwitcher       // the header's seat switcher, found when the page is rendered
 	Posts      *postsPage          // the feed, a member's activity, an organization's posts, or one post
+	Share      *shareChoice        // the sharing checkboxes of the edit forms, and the setting
 
 	req *http.Request
 }
@@ -174,6 +175,8 @@ var notices = map[string]string{
 	"postdeleted":    "Post deleted.",
 	"commented":      "Comment added.",
 	"commentdeleted": "Comment deleted.",
+	"sharingon":      "Saved. Your profile updates are shared with your network, unless you untick the box on an edit.",
+	"sharingoff":     "Saved. Your profile updates are not shared, unless you tick the box on an edit. This setting was not broadcast.",
 }
 
 func (s *Server) newPage(r *http.Request, title string) *pageData {
@@ -383,6 +386,9 @@ func (s *Server) editPage(w http.ResponseWriter, r *http.Request, data *pageData
 		return meErr
 	}
 	data.Member = m
+	if meErr = s.loadShareChoice(r.Context(), data); meErr != nil {
+		return meErr
+	}
 	if data.OpenToWork == nil {
 		if data.OpenToWork, meErr = s.openToWorkForm(r.Context()); meErr != nil {
 			return meErr
@@ -408,7 +414,7 @@ func (s *Server) handleProfileSave(w http.ResponseWriter, r *http.Request) error
 	if v["connections_visibility"] != "" {
 		upd.ConnectionsVisibility = ptr(v["connections_visibility"])
 	}
-	if _, err := s.svc.Profiles.UpdateProfile(r.Context(), upd); err != nil {
+	if _, err := s.svc.Profiles.UpdateProfile(shareContext(r, data), upd); err != nil {
 		return s.editPage(w, r, data, err)
 	}
 	return redirect(w, r, "/me/edit", "saved")
@@ -449,7 +455,7 @@ func (s *Server) handlePositionAdd(w http.ResponseWriter, r *http.Request) error
 	var p rapport.Position
 	var err error
 	if data.Values, p, err = formPosition(r); err == nil {
-		_, err = s.svc.Profiles.AddPosition(r.Context(), p)
+		_, err = s.svc.Profiles.AddPosition(shareContext(r, data), p)
 	}
 	if err != nil {
 		return s.editPage(w, r, data, err)
@@ -547,7 +553,7 @@ func (s *Server) handleEducationAdd(w http.ResponseWriter, r *http.Request) erro
 	var e rapport.Education
 	var err error
 	if data.Values, e, err = formEducation(r); err == nil {
-		_, err = s.svc.Profiles.AddEducation(r.Context(), e)
+		_, err = s.svc.Profiles.AddEducation(shareContext(r, data), e)
 	}
 	if err != nil {
 		return s.editPage(w, r, data, err)
@@ -614,7 +620,7 @@ func (s *Server) handleSkillsSave(w http.ResponseWriter, r *http.Request) error 
 	data := s.newPage(r, "Edit profile")
 	data.Form = "skills"
 	data.Values = formValues(r, "skills")
-	if _, err := s.svc.Profiles.SetSkills(r.Context(), service.SplitList(data.Values["skills"])); err != nil {
+	if _, err := s.svc.Profiles.SetSkills(shareContext(r, data), service.SplitList(data.Values["skills"])); err != nil {
 		return s.editPage(w, r, data, err)
 	}
 	return redirect(w, r, "/me/edit", "saved")
@@ -630,6 +636,9 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, status int
 		return listErr
 	}
 	if data.Tokens, listErr = s.svc.Accounts.AccessTokens(r.Context()); listErr != nil {
+		return listErr
+	}
+	if listErr = s.loadShareChoice(r.Context(), data); listErr != nil {
 		return listErr
 	}
 	if err != nil {

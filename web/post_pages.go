@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -366,4 +367,88 @@ func (s *Server) handleOrganizationPostForm(w http.ResponseWriter, r *http.Reque
 		return s.organizationPage(w, r, data, err)
 	}
 	return redirect(w, r, "/org/"+rapport.NormalizeSlug(r.PathValue("slug")), "posted")
+}
+
+// shareChoice is what the sharing checkbox of the edit forms shows: the
+// member's setting, or, on a form shown again, what was chosen on it.
+type shareChoice struct {
+	Default bool   // the member's setting (Profiles.ShareUpdates)
+	Form    string // the form shown again, if it carried a choice
+	Chosen  bool
+}
+
+// shareField is one form's sharing checkbox.
+type shareField struct {
+	ID, Hint string
+	Checked  bool
+}
+
+// shareHints say, on each form, what would be shared.
+var shareHints = map[string]string{
+	"profile":   "Only a new headline is shared, with your connections. Nothing else on this form ever is.",
+	"position":  "Your connections see the new position in their feed.",
+	"education": "Your connections see the new school in their feed.",
+	"skills":    "Your connections see the skills you add in their feed.",
+}
+
+// For returns the sharing checkbox of a form of the edit page.
+func (c *shareChoice) For(form string) shareField {
+	f := shareField{ID: "share_" + form, Hint: shareHints[form]}
+	if c == nil {
+		return f
+	}
+	f.Checked = c.Default
+	if c.Form == form {
+		f.Checked = c.Chosen
+	}
+	return f
+}
+
+// shareContext returns the context an edit form's change is made in: with
+// the choice the form made about sharing it, when the form carries one
+// (the hidden share_choice field, so that an unticked box means "don't
+// share"), and otherwise as the member's setting says. The choice is kept
+// in data to show the form again.
+func shareContext(r *http.Request, data *pageData) context.Context {
+	if r.PostFormValue("share_choice") == "" {
+		return r.Context()
+	}
+	share := r.PostFormValue("share") != ""
+	data.Share = &shareChoice{Form: data.Form, Chosen: share}
+	return service.WithShareChoice(r.Context(), share)
+}
+
+// loadShareChoice finds the member's setting for the sharing checkboxes.
+func (s *Server) loadShareChoice(ctx context.Context, data *pageData) error {
+	share, err := s.svc.Profiles.ShareUpdates(ctx)
+	if err != nil {
+		return err
+	}
+	if data.Share == nil {
+		data.Share = &shareChoice{}
+	}
+	data.Share.Default = share
+	return nil
+}
+
+// handleSharingSave sets whether the member's profile edits are shared by
+// default. The setting itself is never broadcast.
+func (s *Server) handleSharingSave(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Settings")
+	data.Form = "sharing"
+	var share bool
+	switch v := r.PostFormValue("share_updates"); v {
+	case "on", "true", "1":
+		share = true
+	case "", "off", "false", "0":
+	default:
+		return s.settingsPage(w, r, 0, data, rapport.FieldError("share_updates", "Tick the box to share, or leave it empty not to."))
+	}
+	if err := s.svc.Profiles.SetShareUpdates(r.Context(), share); err != nil {
+		return s.settingsPage(w, r, 0, data, err)
+	}
+	if share {
+		return redirect(w, r, "/settings", "sharingon")
+	}
+	return redirect(w, r, "/settings", "sharingoff")
 }

@@ -241,5 +241,6 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/posts/{id}/comments", Access: Member, handle: s.handleCommentCreateForm},
 		{Method: "POST", Pattern: "/posts/{id}/comments/{comment}/delete", Access: Member, handle: s.handleCommentDeleteForm},
 		{Method: "POST", Pattern: "/org/{slug}/posts", Access: Member, handle: s.handleOrganizationPostForm},
+		{Method: "POST", Pattern: "/settings/sharing", Access: Member, handle: s.handleSharingSave},
 	}
 }
