@@ -259,7 +259,19 @@ func (s *Recruiter) InMailThreads(ctx context.Context) ([]*rapport.InMailThread,
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(list, func(t *rapport.InMailThread) bool { return blocked[t.Recipient.ID] }), nil
+	list = slices.DeleteFunc(list, func(t *rapport.InMailThread) bool { return blocked[t.Recipient.ID] })
+	for _, t := range list {
+		hideReport(t)
+	}
+	return list, nil
+}
+
+// hideReport shows the seat a thread its recipient reported as one they
+// declined: whether and why they reported it is for the site's operators.
+func hideReport(t *rapport.InMailThread) {
+	if t.Status == rapport.InMailReported {
+		t.Status, t.Report = rapport.InMailDeclined, ""
+	}
 }
 
 // InMailThread returns one of the seat's threads with its messages.
@@ -280,6 +292,7 @@ func (s *Recruiter) InMailThread(ctx context.Context, id int64) (*rapport.InMail
 		return nil, rapport.Errorf(rapport.ENOTFOUND, "Conversation not found.")
 	}
 	t.Organization = seat.Organization
+	hideReport(t)
 	return t, nil
 }
 

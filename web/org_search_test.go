@@ -104,3 +104,25 @@ func TestOrganizationSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestOrganizationPatchKeepsOtherFields changes only the fields a PATCH
+// names.
+func TestOrganizationPatchKeepsOtherFields(t *testing.T) {
+	site := newTestSite(t)
+	token := quickMember(t, site, "founder")
+	site.api("POST", "/api/v1/organizations", token, map[string]any{"slug": "acme", "name": "Acme", "tagline": "We make things", "industry": "Manufacturing", "location": "Lyon"})
+	if r := site.api("PATCH", "/api/v1/organizations/acme", token, map[string]any{"location": "Grenoble"}); r.Status != 200 {
+		t.Fatalf("patch: %d %s", r.Status, r.Body)
+	}
+	var o struct{ Name, Tagline, Industry, Location string }
+	site.api("GET", "/api/v1/organizations/acme", "", nil).JSON(t, &o)
+	if o.Name != "Acme" || o.Tagline != "We make things" || o.Industry != "Manufacturing" || o.Location != "Grenoble" {
+		t.Errorf("after a PATCH of the location: %+v", o)
+	}
+	if r := site.api("PATCH", "/api/v1/organizations/acme", token, map[string]any{"name": ""}); r.Status != 422 {
+		t.Errorf("emptying the name: %d %s", r.Status, r.Body)
+	}
+	if r := site.api("PATCH", "/api/v1/organizations/acme", token, map[string]any{"slug": "other"}); r.Status != 400 {
+		t.Errorf("changing the address: %d %s", r.Status, r.Body)
+	}
+}

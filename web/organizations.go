@@ -149,12 +149,38 @@ func (s *Server) handleAPIOrganization(w http.ResponseWriter, r *http.Request) e
 	return nil
 }
 
+// organizationUpdateRequest changes the fields it names and leaves the
+// others as they are; the address (slug) never changes.
+type organizationUpdateRequest struct {
+	Name     *string `json:"name"`
+	Tagline  *string `json:"tagline"`
+	About    *string `json:"about"`
+	Website  *string `json:"website"`
+	Industry *string `json:"industry"`
+	Size     *string `json:"size"`
+	Location *string `json:"location"`
+}
+
 func (s *Server) handleAPIOrganizationUpdate(w http.ResponseWriter, r *http.Request) error {
-	var req organizationRequest
+	var req organizationUpdateRequest
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	if _, err := s.svc.Organizations.Update(r.Context(), r.PathValue("slug"), req.organization()); err != nil {
+	v, err := s.svc.Organizations.Get(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	o := *v.Organization
+	for _, f := range []struct {
+		from *string
+		to   *string
+	}{{req.Name, &o.Name}, {req.Tagline, &o.Tagline}, {req.About, &o.About}, {req.Website, &o.Website},
+		{req.Industry, &o.Industry}, {req.Size, &o.Size}, {req.Location, &o.Location}} {
+		if f.from != nil {
+			*f.to = *f.from
+		}
+	}
+	if _, err := s.svc.Organizations.Update(r.Context(), r.PathValue("slug"), o); err != nil {
 		return err
 	}
 	return s.handleAPIOrganization(w, r)

@@ -129,6 +129,9 @@ func TestInMailRecipientChoices(t *testing.T) {
 	if r := o.api("POST", fmt.Sprintf("/api/v1/me/inmail/%d/report", reported), cand, map[string]any{"reason": "Spam"}); r.Status != 204 {
 		t.Fatalf("report: %d %s", r.Status, r.Body)
 	}
+	if r := seatAPI(t, o.testSite, o.acmeRecruiter, o.acmeSeat, "GET", fmt.Sprintf("/api/v1/recruiter/inmail/%d", reported), nil); !bytes.Contains(r.Body, []byte(`"status":"declined"`)) {
+		t.Errorf("the seat learns the thread was reported: %s", r.Body)
+	}
 	for _, id := range []int64{declined, reported} {
 		if r := seatAPI(t, o.testSite, o.acmeRecruiter, o.acmeSeat, "POST", fmt.Sprintf("/api/v1/recruiter/inmail/%d/messages", id), map[string]any{"body": "Again"}); r.Status != 409 {
 			t.Errorf("a follow-up to a closed thread: %d %s", r.Status, r.Body)
