@@ -75,6 +75,10 @@ var (
 		"DELETE /api/v1/posts/{id}/reaction": 404, // they left none
 		"GET /api/v1/posts/{id}/comments":    200,
 		"POST /api/v1/posts/{id}/comments":   201,
+		"GET /posts/{id}":                    200,
+		"POST /posts/{id}/edit":              403,
+		"POST /posts/{id}/react":             303,
+		"POST /posts/{id}/comments":          303,
 	}
 	blockedGets = map[string]int{
 		"GET /api/v1/members/{handle}/posts":       404,
@@ -146,6 +150,7 @@ var orgGets = map[string]map[string]int{
 	"GET /recruiter/inmail/{id}":                               {otherSeat: 404},
 	"POST /recruiter/inmail/{id}/messages":                     {otherSeat: 404},
 	"POST /api/v1/organizations/{slug}/posts":                  {orgSuper: 201, orgContent: 201},
+	"POST /org/{slug}/posts":                                   {orgSuper: 303, orgContent: 303},
 }
 
 // authzTable lists every route of the route table. A route missing here
@@ -364,6 +369,17 @@ var authzTable = map[string]expect{
 	"POST /api/v1/organizations/{slug}/posts":      {401, 403, 403},
 	"GET /api/v1/me/sharing":                       api401(200),
 	"PUT /api/v1/me/sharing":                       api401(200),
+
+	"POST /posts":                                page(303),
+	"GET /posts/{id}":                            {404, 200, 404},
+	"POST /posts/{id}/edit":                      {toLogin, 303, 404},
+	"POST /posts/{id}/delete":                    owned(303),
+	"POST /posts/{id}/react":                     {toLogin, 303, 404},
+	"POST /posts/{id}/unreact":                   owned(303),
+	"POST /posts/{id}/comments":                  {toLogin, 303, 404},
+	"POST /posts/{id}/comments/{comment}/delete": owned(303),
+	"POST /org/{slug}/posts":                     {toLogin, 403, 403},
+	"POST /settings/sharing":                     page(303),
 }
 
 // fixture is what one row is tried against: a fresh owner with one object
@@ -662,7 +678,7 @@ func (f fixture) path(pattern string) string {
 		id = f.sentMail
 	case strings.HasPrefix(p, "/api/v1/me/inmail/"), strings.HasPrefix(p, "/inmail/"):
 		id = f.inbox
-	case strings.HasPrefix(p, "/api/v1/posts/{id}"):
+	case strings.HasPrefix(p, "/api/v1/posts/{id}"), strings.HasPrefix(p, "/posts/{id}"):
 		id = f.post
 	case strings.HasPrefix(p, "/api/v1/recruiter/members/"), strings.HasPrefix(p, "/recruiter/in/"):
 		handle = f.unconnected
@@ -738,13 +754,14 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"name": "Remote", "q": "engineer", "open_to_work": true}
 	case "POST /api/v1/recruiter/inmail", "POST /recruiter/inmail":
 		api = map[string]any{"to": f.unconnected, "subject": "A role", "body": "Would you talk?"}
-	case "POST /api/v1/posts", "PATCH /api/v1/posts/{id}", "POST /api/v1/organizations/{slug}/posts":
+	case "POST /api/v1/posts", "PATCH /api/v1/posts/{id}", "POST /api/v1/organizations/{slug}/posts",
+		"POST /posts", "POST /posts/{id}/edit", "POST /org/{slug}/posts":
 		api = map[string]any{"body": "Hello, network"}
-	case "PUT /api/v1/posts/{id}/reaction":
+	case "PUT /api/v1/posts/{id}/reaction", "POST /posts/{id}/react":
 		api = map[string]any{"reaction": "celebrate"}
-	case "POST /api/v1/posts/{id}/comments":
+	case "POST /api/v1/posts/{id}/comments", "POST /posts/{id}/comments":
 		api = map[string]any{"body": "Well done"}
-	case "PUT /api/v1/me/sharing":
+	case "PUT /api/v1/me/sharing", "POST /settings/sharing":
 		api = map[string]any{"share_updates": false}
 	case "POST /api/v1/me/inmail/{id}/report", "POST /inmail/{id}/report":
 		api = map[string]any{"reason": "Spam"}
