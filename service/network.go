@@ -1,9 +1,9 @@
 package service
 
 import (
-	"errors"
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"

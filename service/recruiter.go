@@ -2,8 +2,8 @@ package service
 
 import (
 	"context"
-	"slices"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 

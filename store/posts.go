@@ -278,4 +278,3 @@ func (db *DB) FindShareUpdates(ctx context.Context, memberID int64) (bool, error
 	})
 	return share, err
 }
-
