@@ -378,5 +378,15 @@ func (s *Posts) OrganizationPosts(ctx context.Context, slug string) ([]*rapport.
 	if err != nil {
 		return nil, err
 	}
-	return s.db.FindOrganizationPosts(ctx, rapport.CallerFromContext(ctx).MemberID, o.ID, FeedPageSize)
+	c := rapport.CallerFromContext(ctx)
+	list, err := s.db.FindOrganizationPosts(ctx, c.MemberID, o.ID, FeedPageSize)
+	if err != nil || c.Anonymous() {
+		return list, err
+	}
+	// As in the feed: not a post of a member either side of a block.
+	blocked, err := s.db.FindBlockIDs(ctx, c.MemberID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(list, func(p *rapport.Post) bool { return blocked[p.AuthorID] }), nil
 }

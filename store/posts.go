@@ -67,7 +67,7 @@ func (db *DB) DeletePost(ctx context.Context, authorID, id int64) error {
 // counts, for viewer (0 for none).
 const postColumns = `p.id, p.author_id, p.kind, p.audience, p.body, p.created_at, p.updated_at, COALESCE(p.organization_id, 0),
 	COALESCE(o.slug, ''), COALESCE(o.name, ''), a.id, a.handle, a.display_name, a.headline, a.status,
-	(SELECT COUNT(*) FROM comments c WHERE c.post_id = p.id),
+	(SELECT COUNT(*) FROM comments c JOIN members cm ON cm.id = c.author_id WHERE c.post_id = p.id AND cm.status = 'active'),
 	COALESCE((SELECT r.kind FROM reactions r WHERE r.post_id = p.id AND r.member_id = $1), '')`
 
 const postFrom = ` FROM posts p JOIN members a ON a.id = p.author_id LEFT JOIN organizations o ON o.id = p.organization_id`
@@ -145,7 +145,7 @@ func (db *DB) FindMemberPosts(ctx context.Context, viewer, authorID int64, conne
 // FindOrganizationPosts returns an organization's posts, newest first.
 func (db *DB) FindOrganizationPosts(ctx context.Context, viewer, orgID int64, limit int) ([]*rapport.Post, error) {
 	return db.queryPosts(ctx, "find organization posts", `SELECT `+postColumns+postFrom+`
-		WHERE p.organization_id = $2 ORDER BY p.created_at DESC, p.id DESC LIMIT $3`, viewer, orgID, limit)
+		WHERE p.organization_id = $2 AND a.status = 'active' ORDER BY p.created_at DESC, p.id DESC LIMIT $3`, viewer, orgID, limit)
 }
 
 // queryPosts runs a query of postColumns, then reads the posts' reaction
@@ -167,7 +167,8 @@ func (db *DB) queryPosts(ctx context.Context, op, query string, args ...any) ([]
 			p.Reactions = map[string]int{}
 		}
 		in := placeholders(len(ids))
-		if err := eachRow(ctx, tx, `SELECT post_id, kind, COUNT(*) FROM reactions WHERE post_id IN (`+in+`) GROUP BY post_id, kind`,
+		if err := eachRow(ctx, tx, `SELECT r.post_id, r.kind, COUNT(*) FROM reactions r JOIN members m ON m.id = r.member_id
+			WHERE r.post_id IN (`+in+`) AND m.status = 'active' GROUP BY r.post_id, r.kind`,
 			int64Args(ids), func(rows *sql.Rows) error {
 				var id int64
 				var kind string
