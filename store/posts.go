@@ -279,3 +279,18 @@ func (db *DB) FindShareUpdates(ctx context.Context, memberID int64) (bool, error
 	})
 	return share, err
 }
+
+// FindMembersWithConnections returns up to limit members with between
+// least and most connections, for benchmarks.
+func (db *DB) FindMembersWithConnections(ctx context.Context, least, most, limit int) ([]int64, error) {
+	var out []int64
+	err := db.read(ctx, "find members with connections", func(tx *Tx) error {
+		return eachRow(ctx, tx, `SELECT member_id FROM connections GROUP BY member_id HAVING COUNT(*) BETWEEN $1 AND $2 LIMIT $3`,
+			[]any{least, most, limit}, func(rows *sql.Rows) error {
+				var id int64
+				out = append(out, id)
+				return rows.Scan(&out[len(out)-1])
+			})
+	})
+	return out, err
+}
