@@ -128,19 +128,19 @@ func (db *DB) FindFeed(ctx context.Context, viewer int64, before FeedCursor, lim
 	older := `(p.created_at < $2 OR (p.created_at = $2 AND p.id < $3))`
 	newest := ` ORDER BY p.created_at DESC, p.id DESC LIMIT $4`
 	notBlocked := `NOT IN (SELECT blocked_id FROM blocks WHERE blocker_id = $1) AND %[1]s NOT IN (SELECT blocker_id FROM blocks WHERE blocked_id = $1)`
-	active := `SELECT id FROM members WHERE status = 'active'`
+	active := `EXISTS (SELECT 1 FROM members m WHERE m.id = %s AND m.status = 'active')`
 	return db.queryPosts(ctx, "find feed", `SELECT `+postColumns+postFrom+` WHERE p.id IN (
 			SELECT id FROM (SELECT p.id FROM posts p WHERE p.author_id = $1 AND `+older+newest+`) AS mine
 			UNION ALL
-			SELECT id FROM (SELECT p.id FROM posts p WHERE p.author_id IN (SELECT c.other_id FROM connections c WHERE c.member_id = $1 AND c.other_id IN (`+active+`))
+			SELECT id FROM (SELECT p.id FROM posts p WHERE p.author_id IN (SELECT c.other_id FROM connections c WHERE c.member_id = $1 AND `+fmt.Sprintf(active, "c.other_id")+`)
 				AND +p.organization_id IS NULL AND `+older+newest+`) AS connected
 			UNION ALL
 			SELECT id FROM (SELECT p.id FROM posts p WHERE p.author_id IN (SELECT f.followed_id FROM follows f WHERE f.follower_id = $1
-					AND f.followed_id IN (`+active+`) AND f.followed_id `+fmt.Sprintf(notBlocked, "f.followed_id")+`)
+					AND `+fmt.Sprintf(active, "f.followed_id")+` AND f.followed_id `+fmt.Sprintf(notBlocked, "f.followed_id")+`)
 				AND p.audience = 'public' AND +p.organization_id IS NULL AND `+older+newest+`) AS followed
 			UNION ALL
 			SELECT id FROM (SELECT p.id FROM posts p WHERE p.organization_id IN (SELECT organization_id FROM organization_follows WHERE member_id = $1)
-				AND p.author_id IN (`+active+`) AND p.author_id `+fmt.Sprintf(notBlocked, "p.author_id")+` AND `+older+newest+`) AS organizations)
+				AND `+fmt.Sprintf(active, "p.author_id")+` AND p.author_id `+fmt.Sprintf(notBlocked, "p.author_id")+` AND `+older+newest+`) AS organizations)
 		`+newest, viewer, at, id, limit)
 }
 
