@@ -67,7 +67,7 @@ func BenchmarkFeed(b *testing.B) {
 		have += n
 		fmt.Fprintf(os.Stderr, "posts: %d of %d\n", have, want)
 	}
-	viewers, err := db.FindMembersWithConnections(ctx, 900, 1100, 200)
+	viewers, err := db.FindMembersWithConnections(ctx, last/3, 900, 1100, 200)
 	if err != nil || len(viewers) == 0 {
 		b.Fatalf("no member with about 1,000 connections (%v)", err)
 	}

@@ -296,12 +296,15 @@ func (db *DB) FindShareUpdates(ctx context.Context, memberID int64) (bool, error
 }
 
 // FindMembersWithConnections returns up to limit members with between
-// least and most connections, for benchmarks.
-func (db *DB) FindMembersWithConnections(ctx context.Context, least, most, limit int) ([]int64, error) {
+// least and most connections, for benchmarks, looking among the members
+// with ids from from to from+100,000 only, so as not to read every
+// connection of a large site.
+func (db *DB) FindMembersWithConnections(ctx context.Context, from int64, least, most, limit int) ([]int64, error) {
 	var out []int64
 	err := db.read(ctx, "find members with connections", func(tx *Tx) error {
-		return eachRow(ctx, tx, `SELECT member_id FROM connections GROUP BY member_id HAVING COUNT(*) BETWEEN $1 AND $2 LIMIT $3`,
-			[]any{least, most, limit}, func(rows *sql.Rows) error {
+		return eachRow(ctx, tx, `SELECT member_id FROM connections WHERE member_id >= $4 AND member_id < $4 + 100000
+			GROUP BY member_id HAVING COUNT(*) BETWEEN $1 AND $2 LIMIT $3`,
+			[]any{least, most, limit, from}, func(rows *sql.Rows) error {
 				var id int64
 				out = append(out, id)
 				return rows.Scan(&out[len(out)-1])
