@@ -29,9 +29,11 @@ const FeedPageSize = 20
 // caller may not see, alike.
 func notFoundPost() error { return rapport.Errorf(rapport.ENOTFOUND, "Post not found.") }
 
-// visible reports whether viewer (0 for an anonymous one) may see p.
+// visible reports whether viewer (0 for an anonymous one) may see p. A
+// member who shows their profile to members only shows their posts, and
+// their name on the posts they write as an organization, to members only.
 func (s *base) visible(ctx context.Context, viewer int64, p *rapport.Post) (bool, error) {
-	if p.Author.Status != rapport.StatusActive {
+	if p.Author.Status != rapport.StatusActive || (viewer == 0 && p.Author.Profile.Visibility == rapport.VisibilityMembers) {
 		return false, nil
 	}
 	if viewer != 0 && viewer != p.AuthorID {
@@ -208,6 +210,12 @@ func (s *Posts) Comment(ctx context.Context, id int64, body string) (*rapport.Co
 	if err := s.db.CreateComment(ctx, cm, s.now()); err != nil {
 		return nil, err
 	}
+	cards, err := s.db.FindMemberCards(ctx, []int64{c.MemberID})
+	if err != nil {
+		return nil, err
+	} else if a := cards[c.MemberID]; a != nil {
+		cm.Author = a
+	}
 	return cm, nil
 }
 
@@ -283,6 +291,9 @@ func (s *Posts) MemberPosts(ctx context.Context, handle string) ([]*rapport.Post
 	}
 	if m.Status != rapport.StatusActive {
 		return nil, notFoundMember()
+	}
+	if c.Anonymous() && m.Profile.Visibility == rapport.VisibilityMembers {
+		return nil, rapport.Errorf(rapport.EUNAUTHORIZED, "This member shows their profile to signed-in members only. Sign in to see it.")
 	}
 	if !c.Anonymous() && c.MemberID != m.ID {
 		a, b, err := s.db.FindBlocks(ctx, c.MemberID, m.ID)
@@ -380,8 +391,10 @@ func (s *Posts) OrganizationPosts(ctx context.Context, slug string) ([]*rapport.
 	}
 	c := rapport.CallerFromContext(ctx)
 	list, err := s.db.FindOrganizationPosts(ctx, c.MemberID, o.ID, FeedPageSize)
-	if err != nil || c.Anonymous() {
-		return list, err
+	if err != nil {
+		return nil, err
+	} else if c.Anonymous() {
+		return slices.DeleteFunc(list, func(p *rapport.Post) bool { return p.Author.Profile.Visibility == rapport.VisibilityMembers }), nil
 	}
 	// As in the feed: not a post of a member either side of a block.
 	blocked, err := s.db.FindBlockIDs(ctx, c.MemberID)

@@ -115,16 +115,7 @@ func (s *Seats) Mine(ctx context.Context) ([]*rapport.Seat, error) {
 	if err != nil {
 		return nil, err
 	}
-	seats, err := s.db.FindMemberSeats(ctx, c.MemberID)
-	if err != nil {
-		return nil, err
-	}
-	for _, seat := range seats {
-		if seat.Organization, err = s.db.FindOrganizationByID(ctx, seat.Organization.ID); err != nil {
-			return nil, err
-		}
-	}
-	return seats, nil
+	return s.db.FindMemberSeats(ctx, c.MemberID)
 }
 
 // Answer accepts or declines a seat offered to the caller. Returns
@@ -183,9 +174,13 @@ func (s *base) seat(ctx context.Context) (rapport.Caller, *rapport.Seat, error) 
 	default:
 		return c, nil, rapport.Errorf(rapport.EFORBIDDEN, "You do not hold this seat.")
 	}
-	o, err := s.db.FindOrganizationByID(ctx, orgID)
+	// The organization's card, not its page: every request from a seat
+	// comes here, and the page's counts are not free.
+	orgs, err := s.db.FindOrganizations(ctx, []int64{orgID})
 	if err != nil {
 		return c, nil, err
+	} else if len(orgs) == 0 {
+		return c, nil, rapport.Errorf(rapport.EFORBIDDEN, "You do not hold this seat.")
 	}
-	return c, &rapport.Seat{ID: c.SeatID, Organization: o, Product: product, Status: status}, nil
+	return c, &rapport.Seat{ID: c.SeatID, Organization: orgs[0], Product: product, Status: status}, nil
 }

@@ -66,7 +66,7 @@ func (db *DB) DeletePost(ctx context.Context, authorID, id int64) error {
 // postColumns read a post with its author's card, its organization and its
 // counts, for viewer (0 for none).
 const postColumns = `p.id, p.author_id, p.kind, p.audience, p.body, p.created_at, p.updated_at, COALESCE(p.organization_id, 0),
-	COALESCE(o.slug, ''), COALESCE(o.name, ''), a.id, a.handle, a.display_name, a.headline, a.status,
+	COALESCE(o.slug, ''), COALESCE(o.name, ''), a.id, a.handle, a.display_name, a.headline, a.status, a.visibility,
 	(SELECT COUNT(*) FROM comments c JOIN members cm ON cm.id = c.author_id WHERE c.post_id = p.id AND cm.status = 'active'),
 	COALESCE((SELECT r.kind FROM reactions r WHERE r.post_id = p.id AND r.member_id = $1), '')`
 
@@ -77,7 +77,7 @@ func scanPost(rows interface{ Scan(...any) error }) (*rapport.Post, error) {
 	var created, updated, orgID int64
 	var slug, name string
 	if err := rows.Scan(&p.ID, &p.AuthorID, &p.Kind, &p.Audience, &p.Body, &created, &updated, &orgID, &slug, &name,
-		&p.Author.ID, &p.Author.Handle, &p.Author.DisplayName, &p.Author.Profile.Headline, &p.Author.Status, &p.Comments, &p.MyReaction); err != nil {
+		&p.Author.ID, &p.Author.Handle, &p.Author.DisplayName, &p.Author.Profile.Headline, &p.Author.Status, &p.Author.Profile.Visibility, &p.Comments, &p.MyReaction); err != nil {
 		return nil, err
 	}
 	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)

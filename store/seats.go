@@ -29,9 +29,9 @@ func (db *DB) GrantSeats(ctx context.Context, orgID int64, product string, n int
 }
 
 // seatQuery reads seats with their current assignment and holder.
-const seatQuery = `SELECT s.id, s.product, s.organization_id, COALESCE(a.id, 0), COALESCE(a.status, ''), COALESCE(a.assigned_at, 0),
+const seatQuery = `SELECT s.id, s.product, s.organization_id, o.slug, o.name, COALESCE(a.id, 0), COALESCE(a.status, ''), COALESCE(a.assigned_at, 0),
 		COALESCE(m.id, 0), COALESCE(m.handle, ''), COALESCE(m.display_name, ''), COALESCE(m.headline, ''), COALESCE(m.status, '')
-	FROM seats s
+	FROM seats s JOIN organizations o ON o.id = s.organization_id
 	LEFT JOIN seat_assignments a ON a.seat_id = s.id AND a.status IN ('offered', 'active')
 	LEFT JOIN members m ON m.id = a.member_id`
 
@@ -39,7 +39,7 @@ func scanSeat(rows *sql.Rows) (*rapport.Seat, error) {
 	s := &rapport.Seat{Organization: &rapport.Organization{}}
 	var assigned int64
 	holder := &rapport.Member{}
-	if err := rows.Scan(&s.ID, &s.Product, &s.Organization.ID, &s.AssignmentID, &s.Status, &assigned,
+	if err := rows.Scan(&s.ID, &s.Product, &s.Organization.ID, &s.Organization.Slug, &s.Organization.Name, &s.AssignmentID, &s.Status, &assigned,
 		&holder.ID, &holder.Handle, &holder.DisplayName, &holder.Profile.Headline, &holder.Status); err != nil {
 		return nil, err
 	}

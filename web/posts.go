@@ -244,11 +244,7 @@ func (s *Server) handleAPICommentCreate(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
-	me, err := s.svc.Profiles.Me(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, commentResponse{ID: cm.ID, Author: cards{s: s}.card(me), Body: cm.Body, CreatedAt: cm.CreatedAt})
+	writeJSON(w, http.StatusCreated, commentResponse{ID: cm.ID, Author: cards{s: s}.card(cm.Author), Body: cm.Body, CreatedAt: cm.CreatedAt})
 	return nil
 }
 

@@ -264,3 +264,22 @@ func TestPostsAndComments(t *testing.T) {
 		t.Errorf("the comments of a deleted post: %d", r.Status)
 	}
 }
+
+// TestMembersOnlyAuthorsPosts keeps the posts of a member who shows their
+// profile to members only from visitors, as their profile is.
+func TestMembersOnlyAuthorsPosts(t *testing.T) {
+	site := newTestSite(t)
+	shy, other := quickMember(t, site, "shy"), quickMember(t, site, "other")
+	site.api("PATCH", "/api/v1/me/profile", shy, map[string]any{"visibility": "members"})
+	p := writePost(t, site, shy, "Public, but I am members only", "public")
+	missing := site.api("GET", "/api/v1/posts/999999", "", nil)
+	if r := site.api("GET", fmt.Sprintf("/api/v1/posts/%d", p.ID), "", nil); r.Status != 404 || !bytes.Equal(r.Body, missing.Body) {
+		t.Errorf("a visitor reads the post: %d %s", r.Status, r.Body)
+	}
+	if r := site.api("GET", "/api/v1/members/shy/posts", "", nil); r.Status != 401 {
+		t.Errorf("a visitor reads the activity: %d %s", r.Status, r.Body)
+	}
+	if r := site.api("GET", fmt.Sprintf("/api/v1/posts/%d", p.ID), other, nil); r.Status != 200 {
+		t.Errorf("a member reads the post: %d", r.Status)
+	}
+}
