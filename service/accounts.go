@@ -221,7 +221,11 @@ func (s *Accounts) LogOut(ctx context.Context) error {
 	} else if c.SessionID == 0 {
 		return rapport.Errorf(rapport.EBADREQUEST, "This request was not made with a session; revoke the access token instead.")
 	}
-	return s.db.DeleteSession(ctx, c.MemberID, c.SessionID)
+	if err := s.db.DeleteSession(ctx, c.MemberID, c.SessionID); err != nil {
+		return err
+	}
+	s.endSessionStreams(c.MemberID, c.SessionID)
+	return nil
 }
 
 // LogOutEverywhere ends every session of the caller, this one included, and
@@ -231,7 +235,11 @@ func (s *Accounts) LogOutEverywhere(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return s.db.DeleteSessions(ctx, c.MemberID, 0)
+	n, err := s.db.DeleteSessions(ctx, c.MemberID, 0)
+	if err == nil {
+		s.endSessionStreams(c.MemberID, 0)
+	}
+	return n, err
 }
 
 // Sessions lists the caller's sessions.
@@ -250,7 +258,11 @@ func (s *Accounts) EndSession(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.db.DeleteSession(ctx, c.MemberID, id)
+	if err := s.db.DeleteSession(ctx, c.MemberID, id); err != nil {
+		return err
+	}
+	s.endSessionStreams(c.MemberID, id)
+	return nil
 }
 
 // ChangePassword sets a new password after checking the current one, and
@@ -273,7 +285,11 @@ func (s *Accounts) ChangePassword(ctx context.Context, current, next string) err
 	if err != nil {
 		return err
 	}
-	return s.db.UpdatePasswordHash(ctx, c.MemberID, hash, true, c.SessionID)
+	if err := s.db.UpdatePasswordHash(ctx, c.MemberID, hash, true, c.SessionID); err != nil {
+		return err
+	}
+	s.streams.end(c.MemberID, func(o rapport.Caller) bool { return o.SessionID != 0 && o.SessionID != c.SessionID })
+	return nil
 }
 
 // ChangeEmail sets a new email address after checking the password.
@@ -400,6 +416,7 @@ func (s *Accounts) ResetPassword(ctx context.Context, token, pw string) error {
 	} else if err != nil {
 		return err
 	}
+	s.endSessionStreams(m.ID, 0)
 	return s.db.ClearLoginFailures(ctx, "email:"+rapport.NormalizeEmail(m.Email))
 }
 
@@ -438,7 +455,11 @@ func (s *Accounts) RevokeAccessToken(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.db.DeleteAccessToken(ctx, c.MemberID, id)
+	if err := s.db.DeleteAccessToken(ctx, c.MemberID, id); err != nil {
+		return err
+	}
+	s.streams.end(c.MemberID, func(o rapport.Caller) bool { return o.TokenID == id })
+	return nil
 }
 
 // hash computes a password hash within the bound on concurrent hashes.

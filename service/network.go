@@ -130,6 +130,7 @@ func (s *Network) Invite(ctx context.Context, in Invite) (*rapport.Invitation, b
 		}
 		s.graph.Add(c.MemberID, to.ID)
 		back[0].Status = rapport.InvitationAccepted
+		s.notify(ctx, &rapport.Notification{MemberID: to.ID, Kind: rapport.NotifyInvitationAccepted, Actor: &rapport.Member{ID: c.MemberID}})
 		return back[0], true, nil
 	}
 
@@ -170,6 +171,7 @@ func (s *Network) Invite(ctx context.Context, in Invite) (*rapport.Invitation, b
 	if err := s.db.CreateInvitation(ctx, inv); err != nil {
 		return nil, false, err
 	}
+	s.notify(ctx, &rapport.Notification{MemberID: to.ID, Kind: rapport.NotifyInvitationReceived, Actor: inv.Sender, InvitationID: inv.ID})
 	return inv, false, nil
 }
 
@@ -233,6 +235,8 @@ func (s *Network) Accept(ctx context.Context, id int64) error {
 		return err
 	}
 	s.graph.Add(inv.SenderID, c.MemberID)
+	// Accepting is told; ignoring never is.
+	s.notify(ctx, &rapport.Notification{MemberID: inv.SenderID, Kind: rapport.NotifyInvitationAccepted, Actor: &rapport.Member{ID: c.MemberID}})
 	return nil
 }
 

@@ -87,6 +87,7 @@ func (s *Posts) Write(ctx context.Context, body, audience string) (*rapport.Post
 	if err := s.db.CreatePost(ctx, p, s.now()); err != nil {
 		return nil, err
 	}
+	s.notifyMentions(ctx, c, p.ID, p.Mentions, nil)
 	return s.Post(ctx, p.ID)
 }
 
@@ -132,6 +133,7 @@ func (s *Posts) Edit(ctx context.Context, id int64, body, audience string) (*rap
 	if err := s.db.UpdatePost(ctx, p, s.now()); err != nil {
 		return nil, err
 	}
+	s.notifyMentions(ctx, c, id, p.Mentions, old.Mentions)
 	return s.Post(ctx, id)
 }
 
@@ -165,6 +167,16 @@ func (s *base) mentions(ctx context.Context, c rapport.Caller, text string) ([]*
 	return out, nil
 }
 
+// notifyMentions tells the members a post mentions, but those it
+// mentioned before.
+func (s *base) notifyMentions(ctx context.Context, c rapport.Caller, postID int64, mentions, before []*rapport.Member) {
+	for _, m := range mentions {
+		if !slices.ContainsFunc(before, func(b *rapport.Member) bool { return b.ID == m.ID }) {
+			s.notify(ctx, &rapport.Notification{MemberID: m.ID, Kind: rapport.NotifyMention, Actor: &rapport.Member{ID: c.MemberID}, PostID: postID})
+		}
+	}
+}
+
 // React sets the caller's reaction to a post they may see, replacing the
 // one they left before. Returns EINVALID naming reaction.
 func (s *Posts) React(ctx context.Context, id int64, kind string) error {
@@ -175,10 +187,15 @@ func (s *Posts) React(ctx context.Context, id int64, kind string) error {
 	if err := rapport.ValidateReaction(kind); err != nil {
 		return err
 	}
-	if _, err := s.Post(ctx, id); err != nil {
+	p, err := s.Post(ctx, id)
+	if err != nil {
 		return err
 	}
-	return s.db.PutReaction(ctx, id, c.MemberID, kind, s.now())
+	if err := s.db.PutReaction(ctx, id, c.MemberID, kind, s.now()); err != nil {
+		return err
+	}
+	s.notify(ctx, &rapport.Notification{MemberID: p.AuthorID, Kind: rapport.NotifyReaction, Actor: &rapport.Member{ID: c.MemberID}, PostID: id, Reaction: kind})
+	return nil
 }
 
 // Unreact takes the caller's reaction off a post.
@@ -190,7 +207,10 @@ func (s *Posts) Unreact(ctx context.Context, id int64) error {
 	if _, err := s.Post(ctx, id); err != nil {
 		return err
 	}
-	return s.db.DeleteReaction(ctx, id, c.MemberID)
+	if err := s.db.DeleteReaction(ctx, id, c.MemberID); err != nil {
+		return err
+	}
+	return s.db.DeleteNotifications(ctx, store.NotificationFilter{Kind: rapport.NotifyReaction, ActorID: c.MemberID, PostID: id})
 }
 
 // Comment adds the caller's comment to a post they may see. Returns
@@ -203,13 +223,15 @@ func (s *Posts) Comment(ctx context.Context, id int64, body string) (*rapport.Co
 	if err := rapport.ValidateComment(body); err != nil {
 		return nil, err
 	}
-	if _, err := s.Post(ctx, id); err != nil {
+	p, err := s.Post(ctx, id)
+	if err != nil {
 		return nil, err
 	}
 	cm := &rapport.Comment{PostID: id, Author: &rapport.Member{ID: c.MemberID}, Body: body}
 	if err := s.db.CreateComment(ctx, cm, s.now()); err != nil {
 		return nil, err
 	}
+	s.notify(ctx, &rapport.Notification{MemberID: p.AuthorID, Kind: rapport.NotifyComment, Actor: &rapport.Member{ID: c.MemberID}, PostID: id, CommentID: cm.ID})
 	cards, err := s.db.FindMemberCards(ctx, []int64{c.MemberID})
 	if err != nil {
 		return nil, err

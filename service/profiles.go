@@ -15,6 +15,7 @@ import (
 type Profiles struct {
 	base
 	sqlGraph bool // answer degrees in SQL instead of from the index
+	views    *viewLog
 }
 
 // Me returns the caller's account with their whole profile.
@@ -65,6 +66,7 @@ func (s *Profiles) Profile(ctx context.Context, handle string) (*rapport.Member,
 			return nil, rel, err
 		}
 	}
+	s.recordView(ctx, c, m.ID)
 	return m, rel, nil
 }
 

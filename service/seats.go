@@ -72,7 +72,11 @@ func (s *Seats) Assign(ctx context.Context, slug string, seatID int64, handle st
 	if err != nil {
 		return err
 	}
-	return s.db.AssignSeat(ctx, seat.ID, m.ID, c.MemberID, s.now())
+	if err := s.db.AssignSeat(ctx, seat.ID, m.ID, c.MemberID, s.now()); err != nil {
+		return err
+	}
+	s.notifySeat(ctx, seat, m.ID, rapport.NotifySeatAssigned)
+	return nil
 }
 
 // Reassign takes a seat from its holder and offers it to the member at
@@ -85,7 +89,30 @@ func (s *Seats) Reassign(ctx context.Context, slug string, seatID int64, handle 
 	if seat.Holder != nil && seat.Holder.ID == m.ID {
 		return rapport.FieldError("handle", "This member holds the seat already.")
 	}
-	return s.db.ReassignSeat(ctx, seat.ID, m.ID, c.MemberID, s.now())
+	if err := s.db.ReassignSeat(ctx, seat.ID, m.ID, c.MemberID, s.now()); err != nil {
+		return err
+	}
+	s.seatEnded(ctx, seat)
+	s.notifySeat(ctx, seat, m.ID, rapport.NotifySeatAssigned)
+	return nil
+}
+
+// notifySeat tells a member that an organization gave them a seat or
+// took it back.
+func (s *Seats) notifySeat(ctx context.Context, seat *rapport.Seat, memberID int64, kind string) {
+	s.notify(ctx, &rapport.Notification{MemberID: memberID, Kind: kind, SeatID: seat.ID, Organization: seat.Organization})
+}
+
+// seatEnded ends the live streams opened from a seat its holder lost, and
+// tells them when they held it.
+func (s *Seats) seatEnded(ctx context.Context, seat *rapport.Seat) {
+	if seat.Holder == nil {
+		return
+	}
+	s.streams.end(seat.Holder.ID, func(c rapport.Caller) bool { return c.SeatID == seat.ID })
+	if seat.Status == rapport.SeatActive {
+		s.notifySeat(ctx, seat, seat.Holder.ID, rapport.NotifySeatRevoked)
+	}
 }
 
 // seatAndMember finds one of the organization's seats for its seat admins,
@@ -106,7 +133,11 @@ func (s *Seats) Revoke(ctx context.Context, slug string, seatID int64) error {
 	if err != nil {
 		return err
 	}
-	return s.db.EndSeat(ctx, seat.ID, 0, c.MemberID, rapport.SeatRevoked, s.now())
+	if err := s.db.EndSeat(ctx, seat.ID, 0, c.MemberID, rapport.SeatRevoked, s.now()); err != nil {
+		return err
+	}
+	s.seatEnded(ctx, seat)
+	return nil
 }
 
 // Mine returns the seats offered to or held by the caller.

@@ -64,6 +64,8 @@ type Services struct {
 	Recruiter     *Recruiter
 	InMail        *InMail
 	Posts         *Posts
+	Messages      *Messages
+	Notifications *Notifications
 }
 
 // Indexes are the in-memory indexes kept beside the store, each built from
@@ -92,11 +94,11 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 		ix.Organizations = search.NewOrganizations()
 	}
 	base := base{db: db, graph: ix.Graph, search: ix.Search, orgs: ix.Organizations, profiles: newProfileCache(),
-		reindexing: &sync.Mutex{}, now: time.Now, log: log}
+		reindexing: &sync.Mutex{}, streams: newStreams(), now: time.Now, log: log}
 	people := &Search{base: base, circles: newCircleCache(ix.Graph)}
 	return &Services{
 		Accounts:      &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
-		Profiles:      &Profiles{base: base, sqlGraph: cfg.SQLGraph},
+		Profiles:      &Profiles{base: base, sqlGraph: cfg.SQLGraph, views: newViewLog()},
 		Network:       &Network{base: base, cfg: cfg},
 		Search:        people,
 		Organizations: &Organizations{base: base},
@@ -104,6 +106,8 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 		Recruiter:     &Recruiter{base: base, people: people},
 		InMail:        &InMail{base: base},
 		Posts:         &Posts{base: base},
+		Messages:      &Messages{base: base},
+		Notifications: &Notifications{base: base},
 	}
 }
 
@@ -121,6 +125,8 @@ func (s *Services) SetClock(now func() time.Time) {
 	s.Recruiter.now = now
 	s.InMail.now = now
 	s.Posts.now = now
+	s.Messages.now = now
+	s.Notifications.now = now
 }
 
 // base is what every service has.
@@ -135,8 +141,10 @@ type base struct {
 	// reindexing lets one member at a time be read and put into the
 	// search index (see indexMember).
 	reindexing *sync.Mutex
-	now        func() time.Time
-	log        *slog.Logger
+	// streams are the live streams of open pages in this process.
+	streams *streams
+	now     func() time.Time
+	log     *slog.Logger
 }
 
 // member returns the signed-in caller. Returns EUNAUTHORIZED for an

@@ -280,3 +280,14 @@ func (db *DB) FindPasswordResetMember(ctx context.Context, tokenHash string, now
 	})
 	return id, err
 }
+
+// CredentialAlive reports whether a member's session (sessionID set) or
+// personal access token (tokenID set) still exists.
+func (db *DB) CredentialAlive(ctx context.Context, memberID, sessionID, tokenID int64) (bool, error) {
+	var n int
+	err := db.readOne(ctx, "find credential", func(q querier) error {
+		return q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM sessions WHERE id = $1 AND member_id = $3)
+			+ (SELECT COUNT(*) FROM access_tokens WHERE id = $2 AND member_id = $3)`, sessionID, tokenID, memberID).Scan(&n)
+	})
+	return n > 0, err
+}

@@ -380,6 +380,30 @@ var authzTable = map[string]expect{
 	"POST /posts/{id}/comments/{comment}/delete": owned(303),
 	"POST /org/{slug}/posts":                     {toLogin, 403, 403},
 	"POST /settings/sharing":                     page(303),
+
+	"GET /api/v1/messages":                 api401(200),
+	"POST /api/v1/messages":                {401, 201, 403},
+	"GET /api/v1/messages/{id}":            apiOwned(200),
+	"POST /api/v1/messages/{id}/messages":  apiOwned(201),
+	"POST /api/v1/messages/{id}/read":      apiOwned(204),
+	"POST /api/v1/messages/{id}/leave":     apiOwned(204),
+	"GET /api/v1/notifications":            api401(200),
+	"POST /api/v1/notifications/read":      api401(204),
+	"POST /api/v1/notifications/{id}/read": apiOwned(204),
+	"GET /api/v1/notifications/stream":     api401(200),
+	"GET /api/v1/me/unread":                api401(200),
+	"GET /api/v1/me/profile-views":         api401(200),
+	"GET /api/v1/me/profile-viewing":       api401(200),
+	"PUT /api/v1/me/profile-viewing":       api401(200),
+	"GET /messages":                        page(200),
+	"POST /messages":                       {toLogin, 303, 403},
+	"GET /messages/{id}":                   owned(200),
+	"POST /messages/{id}":                  owned(303),
+	"POST /messages/{id}/leave":            owned(303),
+	"GET /notifications":                   page(200),
+	"POST /notifications/read":             page(303),
+	"GET /me/views":                        page(200),
+	"POST /settings/viewing":               page(303),
 }
 
 // fixture is what one row is tried against: a fresh owner with one object
@@ -405,6 +429,9 @@ type fixture struct {
 	// A post of the owner's for their connections, with the owner's
 	// reaction and comment.
 	post, comment int64
+	// A thread the connection started with the owner, and the owner's
+	// notification of it.
+	thread, notification int64
 }
 
 var serial atomic.Int64
@@ -542,6 +569,20 @@ func (f *fixture) organize(t *testing.T, site *testSite, owner context.Context) 
 	cm, err := svc.Posts.Comment(owner, post.ID, "A comment")
 	must(err)
 	f.post, f.comment = post.ID, cm.ID
+
+	friend, err := site.DB.FindMemberByHandle(context.Background(), f.friend)
+	must(err)
+	ownerID := rapport.CallerFromContext(owner).MemberID
+	site.Svc.Graph().Add(ownerID, friend.ID)
+	byFriend := rapport.NewContextWithCaller(context.Background(), rapport.Caller{MemberID: friend.ID, Handle: friend.Handle})
+	th, err := svc.Messages.Start(byFriend, []string{f.handle}, "Coffee next week?")
+	must(err)
+	notes, err := svc.Notifications.List(owner, 0)
+	must(err)
+	if len(notes.Notifications) == 0 {
+		t.Fatal("the owner was not told of the message")
+	}
+	f.thread, f.notification = th.ID, notes.Notifications[0].ID
 }
 
 // seatFor is the seat a kind of caller acts from on seat routes: their
@@ -680,6 +721,10 @@ func (f fixture) path(pattern string) string {
 		id = f.inbox
 	case strings.HasPrefix(p, "/api/v1/posts/{id}"), strings.HasPrefix(p, "/posts/{id}"):
 		id = f.post
+	case strings.HasPrefix(p, "/api/v1/messages/{id}"), strings.HasPrefix(p, "/messages/{id}"):
+		id = f.thread
+	case strings.HasPrefix(p, "/api/v1/notifications/{id}"):
+		id = f.notification
 	case strings.HasPrefix(p, "/api/v1/recruiter/members/"), strings.HasPrefix(p, "/recruiter/in/"):
 		handle = f.unconnected
 	}
@@ -765,6 +810,14 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"share_updates": false}
 	case "POST /api/v1/me/inmail/{id}/report", "POST /inmail/{id}/report":
 		api = map[string]any{"reason": "Spam"}
+	case "POST /api/v1/messages":
+		api = map[string]any{"to": []string{f.friend}, "body": "Hello"}
+	case "POST /messages":
+		api = map[string]any{"to": f.friend, "body": "Hello"}
+	case "POST /api/v1/messages/{id}/messages", "POST /messages/{id}":
+		api = map[string]any{"body": "See you then"}
+	case "PUT /api/v1/me/profile-viewing", "POST /settings/viewing":
+		api = map[string]any{"mode": "private"}
 	}
 	if !strings.Contains(pattern, "/api/") && api != nil {
 		form = url.Values{}
@@ -853,6 +906,9 @@ func send(t *testing.T, site *testSite, rt web.RouteInfo, token string, seat int
 	method, path := rt.Method, f.path(key)
 	jsonBody, form := f.body(key)
 	var r *response
+	if strings.HasSuffix(path, "/stream") {
+		return site.streamStatus(path, token)
+	}
 	if rt.API || strings.HasPrefix(path, "/api/") {
 		var body any
 		if jsonBody != nil {

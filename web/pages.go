@@ -25,7 +25,7 @@ var pageNames = []string{
 	"edit", "position_edit", "education_edit", "settings", "error", "network", "invite", "search",
 	"org_new", "org", "org_admin", "seats", "seat_refused", "recruiter", "recruiter_candidate",
 	"recruiter_projects", "recruiter_project", "recruiter_inmail", "recruiter_inmail_thread", "inmail", "inmail_thread",
-	"post",
+	"post", "messages", "thread", "notifications", "views",
 }
 
 // pages holds the parsed templates, one set per page: the layout and the page.
@@ -54,6 +54,13 @@ var templateFuncs = template.FuncMap{
 	},
 	"ordinal": func(d int) string {
 		return map[int]string{1: "1st", 2: "2nd", 3: "3rd"}[d]
+	},
+	"threadNames": threadNames,
+	"excerpt": func(s string) string {
+		if r := []rune(strings.Join(strings.Fields(s), " ")); len(r) > 80 {
+			return string(r[:80]) + "…"
+		}
+		return strings.Join(strings.Fields(s), " ")
 	},
 	// blank is the data of an empty form.
 	"blank": func() *pageData { return &pageData{Errors: map[string]string{}, Values: map[string]string{}} },
@@ -111,6 +118,9 @@ type pageData struct {
 	Switcher   *seatSwitcher       // the header's seat switcher, found when the page is rendered
 	Posts      *postsPage          // the feed, a member's activity, an organization's posts, or one post
 	Share      *shareChoice        // the sharing checkboxes of the edit forms, and the setting
+	Messages   *messagesPage       // the inbox, a thread, notifications, who viewed the caller
+	Viewing    string              // how the caller views profiles, on settings
+	Unread     *service.Counts     // the header's badges, found when the page is rendered
 
 	req *http.Request
 }
@@ -177,6 +187,9 @@ var notices = map[string]string{
 	"commentdeleted": "Comment deleted.",
 	"sharingon":      "Saved. Your profile updates are shared with your network, unless you untick the box on an edit.",
 	"sharingoff":     "Saved. Your profile updates are not shared, unless you tick the box on an edit. This setting was not broadcast.",
+	"threadleft":     "You left the conversation.",
+	"allread":        "All marked read.",
+	"viewing":        "Saved. This setting was not broadcast.",
 }
 
 func (s *Server) newPage(r *http.Request, title string) *pageData {
@@ -191,6 +204,9 @@ func (s *Server) newPage(r *http.Request, title string) *pageData {
 // error becomes a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, status int, name string, data *pageData) error {
 	s.findSwitcher(data)
+	if data.req != nil && !data.Caller.Anonymous() && data.Unread == nil {
+		data.Unread = s.unreadCounts(data.req)
+	}
 	var buf bytes.Buffer
 	if err := s.pages.byName[name].Execute(&buf, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
@@ -640,6 +656,12 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, status int
 	}
 	if listErr = s.loadShareChoice(r.Context(), data); listErr != nil {
 		return listErr
+	}
+	if data.Viewing, listErr = s.svc.Profiles.ProfileViewing(r.Context()); listErr != nil {
+		return listErr
+	}
+	if data.Form == "viewing" && data.Values["mode"] != "" {
+		data.Viewing = data.Values["mode"]
 	}
 	if err != nil {
 		return s.formError(w, r, "settings", data, err)

@@ -136,6 +136,23 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/api/v1/me/sharing", Access: Member, API: true, handle: s.handleAPISharing},
 		{Method: "PUT", Pattern: "/api/v1/me/sharing", Access: Member, API: true, handle: s.handleAPISharingPut},
 
+		// JSON API: direct messages, notifications and who viewed the
+		// caller's profile.
+		{Method: "GET", Pattern: "/api/v1/messages", Access: Member, API: true, handle: s.handleAPIThreads},
+		{Method: "POST", Pattern: "/api/v1/messages", Access: Member, API: true, handle: s.handleAPIThreadStart},
+		{Method: "GET", Pattern: "/api/v1/messages/{id}", Access: Member, API: true, handle: s.handleAPIThread},
+		{Method: "POST", Pattern: "/api/v1/messages/{id}/messages", Access: Member, API: true, handle: s.handleAPIMessageSend},
+		{Method: "POST", Pattern: "/api/v1/messages/{id}/read", Access: Member, API: true, handle: s.handleAPIThreadRead},
+		{Method: "POST", Pattern: "/api/v1/messages/{id}/leave", Access: Member, API: true, handle: s.handleAPIThreadLeave},
+		{Method: "GET", Pattern: "/api/v1/notifications", Access: Member, API: true, handle: s.handleAPINotifications},
+		{Method: "POST", Pattern: "/api/v1/notifications/read", Access: Member, API: true, handle: s.handleAPINotificationsRead},
+		{Method: "POST", Pattern: "/api/v1/notifications/{id}/read", Access: Member, API: true, handle: s.handleAPINotificationRead},
+		{Method: "GET", Pattern: "/api/v1/notifications/stream", Access: Either, API: true, handle: s.handleAPINotificationStream},
+		{Method: "GET", Pattern: "/api/v1/me/unread", Access: Member, API: true, handle: s.handleAPIUnread},
+		{Method: "GET", Pattern: "/api/v1/me/profile-views", Access: Member, API: true, handle: s.handleAPIProfileViews},
+		{Method: "GET", Pattern: "/api/v1/me/profile-viewing", Access: Member, API: true, handle: s.handleAPIProfileViewing},
+		{Method: "PUT", Pattern: "/api/v1/me/profile-viewing", Access: Member, API: true, handle: s.handleAPIProfileViewingPut},
+
 		// JSON API: other members.
 		{Method: "GET", Pattern: "/api/v1/members/{handle}", Access: Anyone, API: true, handle: s.handleAPIMember},
 
@@ -242,5 +259,14 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/posts/{id}/comments/{comment}/delete", Access: Member, handle: s.handleCommentDeleteForm},
 		{Method: "POST", Pattern: "/org/{slug}/posts", Access: Member, handle: s.handleOrganizationPostForm},
 		{Method: "POST", Pattern: "/settings/sharing", Access: Member, handle: s.handleSharingSave},
+		{Method: "GET", Pattern: "/messages", Access: Member, handle: s.handleMessagesPage},
+		{Method: "POST", Pattern: "/messages", Access: Member, handle: s.handleThreadStartForm},
+		{Method: "GET", Pattern: "/messages/{id}", Access: Member, handle: s.handleThreadPage},
+		{Method: "POST", Pattern: "/messages/{id}", Access: Member, handle: s.handleMessageSendForm},
+		{Method: "POST", Pattern: "/messages/{id}/leave", Access: Member, handle: s.handleThreadLeaveForm},
+		{Method: "GET", Pattern: "/notifications", Access: Member, handle: s.handleNotificationsPage},
+		{Method: "POST", Pattern: "/notifications/read", Access: Member, handle: s.handleNotificationsReadForm},
+		{Method: "GET", Pattern: "/me/views", Access: Member, handle: s.handleProfileViewsPage},
+		{Method: "POST", Pattern: "/settings/viewing", Access: Member, handle: s.handleViewingSave},
 	}
 }

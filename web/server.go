@@ -24,6 +24,9 @@ type Config struct {
 	MaxBodyBytes int64         // larger request bodies are answered 413
 	SessionMax   time.Duration // how long the session cookie is kept by the browser
 	TrustProxy   bool          // take the client address from X-Forwarded-For
+	// StreamHeartbeat is how often a live stream sends a heartbeat and
+	// checks that its session still stands (25 s when 0).
+	StreamHeartbeat time.Duration
 }
 
 // Pinger is the part of the store that /readyz asks.
@@ -57,6 +60,10 @@ const (
 	// the Rapport-Seat header on the API, the seat switched into (a
 	// cookie) on pages. The service checks the seat at every request.
 	Seat
+	// Either routes need a signed-in member, acting for their personal
+	// account or from a seat, as the request says (the header, or else the
+	// cookie): the live stream of a page, which ends when its seat does.
+	Either
 )
 
 // route is one row of the route table.
@@ -76,6 +83,9 @@ func NewServer(svc *service.Services, store Pinger, cfg Config, log *slog.Logger
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.StreamHeartbeat == 0 {
+		cfg.StreamHeartbeat = 25 * time.Second
 	}
 	if cfg.SessionMax == 0 {
 		cfg.SessionMax = 365 * 24 * time.Hour
@@ -169,16 +179,18 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, api bool) 
 // to any other route acts for the personal account, and one that names a
 // seat is refused rather than served in the wrong context.
 func (s *Server) seatOf(r *http.Request, rt route, api bool) (int64, error) {
-	v := r.Header.Get(seatHeader)
-	if !api {
-		v = ""
-		if c, err := r.Cookie(seatCookie); err == nil && rt.Access == Seat {
+	v := ""
+	if api {
+		v = r.Header.Get(seatHeader)
+	}
+	if v == "" && (rt.Access == Either || (rt.Access == Seat && !api)) {
+		if c, err := r.Cookie(seatCookie); err == nil {
 			v = c.Value
 		}
 	}
 	if v == "" {
 		return 0, nil
-	} else if rt.Access != Seat {
+	} else if rt.Access != Seat && rt.Access != Either {
 		return 0, &rapport.Error{Code: rapport.EBADREQUEST, Field: seatHeader,
 			Message: "This route acts for your personal account: send it without the " + seatHeader + " header."}
 	}

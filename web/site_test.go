@@ -76,7 +76,7 @@ func newTestSiteOn(t testing.TB, dsn, dir string) *testSite {
 		t.Fatal(err)
 	}
 	svc := service.New(db, service.Indexes{Graph: g, Search: ix, Organizations: orgs}, sender, cfg, log)
-	srv, err := web.NewServer(svc, db, web.Config{BaseURL: base}, log)
+	srv, err := web.NewServer(svc, db, web.Config{BaseURL: base, StreamHeartbeat: 50 * time.Millisecond}, log)
 	if err != nil {
 		t.Fatal(err)
 	}

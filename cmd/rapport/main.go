@@ -279,6 +279,9 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// Live streams never finish by themselves: end them so that shutdown
+	// waits only for the requests that do.
+	httpServer.RegisterOnShutdown(svc.Notifications.EndStreams)
 	log.Info("rapport is serving", "url", baseURL, "db", db.Dialect(), "version", version())
 	fmt.Fprintf(stdout, "Rapport is running at %s (press Ctrl+C to stop)\n", baseURL)
 	if ready != nil {

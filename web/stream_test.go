@@ -1,0 +1,129 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// liveStream is an open stream of server-sent events.
+type liveStream struct {
+	resp   *http.Response
+	cancel context.CancelFunc
+	events chan sseEvent
+}
+
+type sseEvent struct {
+	Name string
+	Data string
+}
+
+// openStream opens /api/v1/notifications/stream with a bearer token, or the
+// session cookie when cookie is set, and reads its events in the
+// background until it ends.
+func (s *testSite) openStream(token string, cookie bool, seatCookie string) *liveStream {
+	s.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(ctx, "GET", s.URL+"/api/v1/notifications/stream", nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	switch {
+	case token != "" && cookie:
+		req.AddCookie(&http.Cookie{Name: "rapport_session", Value: token})
+	case token != "":
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if seatCookie != "" {
+		req.AddCookie(&http.Cookie{Name: "rapport_seat", Value: seatCookie})
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		cancel()
+		s.t.Fatal(err)
+	}
+	st := &liveStream{resp: resp, cancel: cancel, events: make(chan sseEvent, 100)}
+	s.t.Cleanup(st.close)
+	if resp.StatusCode != http.StatusOK {
+		close(st.events)
+		return st
+	}
+	go func() {
+		defer close(st.events)
+		sc := bufio.NewScanner(resp.Body)
+		var ev sseEvent
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case line == "" && ev.Name != "":
+				st.events <- ev
+				ev = sseEvent{}
+			case line == "" || strings.HasPrefix(line, ":"):
+				if strings.HasPrefix(line, ": heartbeat") {
+					st.events <- sseEvent{Name: "heartbeat"}
+				}
+			case strings.HasPrefix(line, "event: "):
+				ev.Name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				ev.Data = strings.TrimPrefix(line, "data: ")
+			}
+		}
+	}()
+	return st
+}
+
+func (st *liveStream) close() {
+	st.cancel()
+	st.resp.Body.Close()
+}
+
+// next returns the next event of the given name, skipping others, or
+// fails once the stream ends. A stream that goes quiet fails the test
+// when the test's own deadline comes.
+func (st *liveStream) next(t *testing.T, name string) sseEvent {
+	t.Helper()
+	for ev := range st.events {
+		if ev.Name == name {
+			return ev
+		}
+	}
+	t.Fatalf("the stream ended before an event %q", name)
+	return sseEvent{}
+}
+
+// ended reports whether the stream ends (after an "end" event or not)
+// before an event named other arrives.
+func (st *liveStream) endsBefore(other string) bool {
+	for ev := range st.events {
+		if ev.Name == other {
+			return false
+		}
+	}
+	return true
+}
+
+// decode reads an event's data.
+func (ev sseEvent) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(ev.Data), v); err != nil {
+		t.Fatalf("event %s: %v (%s)", ev.Name, err, ev.Data)
+	}
+}
+
+// streamStatus opens a stream and returns its status, for the
+// authorization table.
+func (s *testSite) streamStatus(path, token string) int {
+	s.t.Helper()
+	if path != "/api/v1/notifications/stream" {
+		s.t.Fatalf("no stream at %s", path)
+	}
+	st := s.openStream(token, false, "")
+	defer st.close()
+	return st.resp.StatusCode
+}
+
+var _ = time.Second
