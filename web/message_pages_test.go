@@ -12,6 +12,12 @@ import (
 // unread messages and notifications.
 func TestMessagePages(t *testing.T) {
 	site, ada, bob, carol := connectedPair(t)
+	// A connection's profile offers to write to them, a stranger's does not.
+	wantBody(t, ada.get("/in/bob"), `href="/messages?to=bob">Message</a>`)
+	if strings.Contains(string(carol.get("/in/ada").Body), ">Message</a>") {
+		t.Errorf("a stranger's profile offers to write to them")
+	}
+	wantBody(t, ada.get("/messages?to=bob"), `id="to" name="to" type="text" maxlength="2000" value="bob"`)
 	r := ada.post("/messages", url.Values{"to": {"bob"}, "body": {`<b>Hi</b> <script>alert(1)</script>`}})
 	wantRedirect(t, r, "/messages/")
 	thread := r.Header.Get("Location")
