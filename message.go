@@ -1,9 +1,6 @@
 package rapport
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // Limits of direct messages.
 const (
@@ -45,8 +42,5 @@ type Message struct {
 
 // ValidateMessage checks a message's text.
 func ValidateMessage(body string) error {
-	if strings.TrimSpace(body) == "" {
-		return FieldError("body", "Write something first.")
-	}
-	return checkMultiline("body", body, MessageMaxLen)
+	return checkWritten("body", body, MessageMaxLen, "Write something first.")
 }

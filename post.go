@@ -59,9 +59,7 @@ type Comment struct {
 
 // ValidatePost checks a post's text and audience.
 func ValidatePost(body, audience string) error {
-	if strings.TrimSpace(body) == "" {
-		return FieldError("body", "Write something first.")
-	} else if err := checkMultiline("body", body, PostMaxLen); err != nil {
+	if err := checkWritten("body", body, PostMaxLen, "Write something first."); err != nil {
 		return err
 	}
 	if audience != AudiencePublic && audience != AudienceConnections {
@@ -72,10 +70,7 @@ func ValidatePost(body, audience string) error {
 
 // ValidateComment checks a comment's text.
 func ValidateComment(body string) error {
-	if strings.TrimSpace(body) == "" {
-		return FieldError("body", "Write something first.")
-	}
-	return checkMultiline("body", body, CommentMaxLen)
+	return checkWritten("body", body, CommentMaxLen, "Write something first.")
 }
 
 // ValidateReaction checks a reaction's kind.

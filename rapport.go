@@ -327,6 +327,15 @@ func checkText(field, s string, min, max int) error {
 	return nil
 }
 
+// checkWritten checks a text that may have line breaks and must say
+// something; a blank one answers with the message blank.
+func checkWritten(field, s string, max int, blank string) error {
+	if strings.TrimSpace(s) == "" {
+		return FieldError(field, "%s", blank)
+	}
+	return checkMultiline(field, s, max)
+}
+
 // checkMultiline checks a text that may have line breaks.
 func checkMultiline(field, s string, max int) error {
 	n := utf8.RuneCountInString(s)

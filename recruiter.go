@@ -64,10 +64,7 @@ type CandidateNote struct {
 
 // ValidateNote checks the text of a note on a candidate.
 func ValidateNote(s string) error {
-	if strings.TrimSpace(s) == "" {
-		return FieldError("body", "This field is required.")
-	}
-	return checkMultiline("body", s, NoteMaxLen)
+	return checkWritten("body", s, NoteMaxLen, "This field is required.")
 }
 
 // SavedQuery is a recruiter search as saved.
@@ -127,16 +124,10 @@ func ValidateInMail(subject, body string, first bool) error {
 			return err
 		}
 	}
-	if strings.TrimSpace(body) == "" {
-		return FieldError("body", "This field is required.")
-	}
-	return checkMultiline("body", body, InMailBodyMax)
+	return checkWritten("body", body, InMailBodyMax, "This field is required.")
 }
 
 // ValidateReportReason checks why a member reports something.
 func ValidateReportReason(s string) error {
-	if strings.TrimSpace(s) == "" {
-		return FieldError("reason", "Say why you report it.")
-	}
-	return checkMultiline("reason", s, ReportReasonMax)
+	return checkWritten("reason", s, ReportReasonMax, "Say why you report it.")
 }
