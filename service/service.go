@@ -66,6 +66,7 @@ type Services struct {
 	Posts         *Posts
 	Messages      *Messages
 	Notifications *Notifications
+	Contacts      *Contacts
 }
 
 // Indexes are the in-memory indexes kept beside the store, each built from
@@ -108,6 +109,7 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 		Posts:         &Posts{base: base},
 		Messages:      &Messages{base: base},
 		Notifications: &Notifications{base: base},
+		Contacts:      &Contacts{base: base},
 	}
 }
 
@@ -127,6 +129,7 @@ func (s *Services) SetClock(now func() time.Time) {
 	s.Posts.now = now
 	s.Messages.now = now
 	s.Notifications.now = now
+	s.Contacts.now = now
 }
 
 // base is what every service has.

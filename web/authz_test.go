@@ -404,6 +404,24 @@ var authzTable = map[string]expect{
 	"POST /notifications/read":             page(303),
 	"GET /me/views":                        page(200),
 	"POST /settings/viewing":               page(303),
+
+	"GET /api/v1/me/contacts":         api401(200),
+	"POST /api/v1/me/contacts":        api401(201),
+	"GET /api/v1/me/contacts/{id}":    apiOwned(200),
+	"PUT /api/v1/me/contacts/{id}":    apiOwned(200),
+	"DELETE /api/v1/me/contacts/{id}": apiOwned(204),
+	"POST /api/v1/me/contacts/import": api401(200),
+	"GET /api/v1/me/contacts/export":  api401(200),
+	"GET /api/v1/me/find-by-email":    api401(200),
+	"PUT /api/v1/me/find-by-email":    api401(200),
+	"GET /contacts":                   page(200),
+	"POST /contacts":                  page(303),
+	"GET /contacts/{id}/edit":         owned(200),
+	"POST /contacts/{id}":             owned(303),
+	"POST /contacts/{id}/delete":      owned(303),
+	"POST /contacts/import":           page(200),
+	"GET /contacts/export":            page(200),
+	"POST /contacts/find-by-email":    page(303),
 }
 
 // fixture is what one row is tried against: a fresh owner with one object
@@ -432,6 +450,8 @@ type fixture struct {
 	// A thread the connection started with the owner, and the owner's
 	// notification of it.
 	thread, notification int64
+	// A business card the owner keeps.
+	contact int64
 }
 
 var serial atomic.Int64
@@ -583,6 +603,10 @@ func (f *fixture) organize(t *testing.T, site *testSite, owner context.Context) 
 		t.Fatal("the owner was not told of the message")
 	}
 	f.thread, f.notification = th.ID, notes.Notifications[0].ID
+
+	card, err := svc.Contacts.Create(owner, rapport.Contact{Name: "Grace Hopper", Emails: []string{"grace@example.com"}})
+	must(err)
+	f.contact = card.ID
 }
 
 // seatFor is the seat a kind of caller acts from on seat routes: their
@@ -725,6 +749,8 @@ func (f fixture) path(pattern string) string {
 		id = f.thread
 	case strings.HasPrefix(p, "/api/v1/notifications/{id}"):
 		id = f.notification
+	case strings.HasPrefix(p, "/api/v1/me/contacts/{id}"), strings.HasPrefix(p, "/contacts/{id}"):
+		id = f.contact
 	case strings.HasPrefix(p, "/api/v1/recruiter/members/"), strings.HasPrefix(p, "/recruiter/in/"):
 		handle = f.unconnected
 	}
@@ -818,6 +844,12 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"body": "See you then"}
 	case "PUT /api/v1/me/profile-viewing", "POST /settings/viewing":
 		api = map[string]any{"mode": "private"}
+	case "POST /api/v1/me/contacts", "PUT /api/v1/me/contacts/{id}":
+		api = map[string]any{"name": "Katherine Johnson", "emails": []string{"kj@example.com"}}
+	case "POST /contacts", "POST /contacts/{id}":
+		api = map[string]any{"name": "Katherine Johnson", "emails": "kj@example.com"}
+	case "PUT /api/v1/me/find-by-email", "POST /contacts/find-by-email":
+		api = map[string]any{"find_by_email": "connections"}
 	}
 	if !strings.Contains(pattern, "/api/") && api != nil {
 		form = url.Values{}
@@ -908,6 +940,9 @@ func send(t *testing.T, site *testSite, rt web.RouteInfo, token string, seat int
 	var r *response
 	if strings.HasSuffix(path, "/stream") {
 		return site.streamStatus(path, token)
+	}
+	if strings.HasSuffix(path, "/contacts/import") {
+		return site.importStatus(path, token)
 	}
 	if rt.API || strings.HasPrefix(path, "/api/") {
 		var body any

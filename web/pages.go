@@ -25,7 +25,7 @@ var pageNames = []string{
 	"edit", "position_edit", "education_edit", "settings", "error", "network", "invite", "search",
 	"org_new", "org", "org_admin", "seats", "seat_refused", "recruiter", "recruiter_candidate",
 	"recruiter_projects", "recruiter_project", "recruiter_inmail", "recruiter_inmail_thread", "inmail", "inmail_thread",
-	"post", "messages", "thread", "notifications", "views",
+	"post", "messages", "thread", "notifications", "views", "contacts", "contact_edit",
 }
 
 // pages holds the parsed templates, one set per page: the layout and the page.
@@ -109,18 +109,19 @@ type pageData struct {
 	Status    int
 	Message   string
 
-	Org        *orgPage
-	MySeats    *seatsPage
-	Recruiter  *recruiterPage
-	InMail     *inMailPage // InMail received, in the personal account
-	OpenToWork *openToWorkForm
-	Badge      *rapport.OpenToWork // on a profile: the open-to-work badge, shown to everyone
-	Switcher   *seatSwitcher       // the header's seat switcher, found when the page is rendered
-	Posts      *postsPage          // the feed, a member's activity, an organization's posts, or one post
-	Share      *shareChoice        // the sharing checkboxes of the edit forms, and the setting
-	Messages   *messagesPage       // the inbox, a thread, notifications, who viewed the caller
-	Viewing    string              // how the caller views profiles, on settings
-	Unread     *service.Counts     // the header's badges, found when the page is rendered
+	Org         *orgPage
+	MySeats     *seatsPage
+	Recruiter   *recruiterPage
+	InMail      *inMailPage // InMail received, in the personal account
+	OpenToWork  *openToWorkForm
+	Badge       *rapport.OpenToWork // on a profile: the open-to-work badge, shown to everyone
+	Switcher    *seatSwitcher       // the header's seat switcher, found when the page is rendered
+	Posts       *postsPage          // the feed, a member's activity, an organization's posts, or one post
+	Share       *shareChoice        // the sharing checkboxes of the edit forms, and the setting
+	Messages    *messagesPage       // the inbox, a thread, notifications, who viewed the caller
+	Viewing     string              // how the caller views profiles, on settings
+	Unread      *service.Counts     // the header's badges, found when the page is rendered
+	ContactList *contactsPage       // the contacts page, or one contact's form
 
 	req *http.Request
 }
@@ -190,6 +191,7 @@ var notices = map[string]string{
 	"threadleft":     "You left the conversation.",
 	"allread":        "All marked read.",
 	"viewing":        "Saved. This setting was not broadcast.",
+	"contactadded":   "Contact added. Only you see it.",
 }
 
 func (s *Server) newPage(r *http.Request, title string) *pageData {

@@ -153,6 +153,18 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/api/v1/me/profile-viewing", Access: Member, API: true, handle: s.handleAPIProfileViewing},
 		{Method: "PUT", Pattern: "/api/v1/me/profile-viewing", Access: Member, API: true, handle: s.handleAPIProfileViewingPut},
 
+		// JSON API: contacts, the caller's business cards. No route shows
+		// them to anyone else.
+		{Method: "GET", Pattern: "/api/v1/me/contacts", Access: Member, API: true, handle: s.handleAPIContacts},
+		{Method: "POST", Pattern: "/api/v1/me/contacts", Access: Member, API: true, handle: s.handleAPIContactCreate},
+		{Method: "GET", Pattern: "/api/v1/me/contacts/{id}", Access: Member, API: true, handle: s.handleAPIContact},
+		{Method: "PUT", Pattern: "/api/v1/me/contacts/{id}", Access: Member, API: true, handle: s.handleAPIContactUpdate},
+		{Method: "DELETE", Pattern: "/api/v1/me/contacts/{id}", Access: Member, API: true, handle: s.handleAPIContactDelete},
+		{Method: "POST", Pattern: "/api/v1/me/contacts/import", Access: Member, API: true, MaxBody: maxImportBytes, handle: s.handleAPIContactsImport},
+		{Method: "GET", Pattern: "/api/v1/me/contacts/export", Access: Member, API: true, handle: s.handleAPIContactsExport},
+		{Method: "GET", Pattern: "/api/v1/me/find-by-email", Access: Member, API: true, handle: s.handleAPIFindByEmail},
+		{Method: "PUT", Pattern: "/api/v1/me/find-by-email", Access: Member, API: true, handle: s.handleAPIFindByEmailPut},
+
 		// JSON API: other members.
 		{Method: "GET", Pattern: "/api/v1/members/{handle}", Access: Anyone, API: true, handle: s.handleAPIMember},
 
@@ -268,5 +280,13 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/notifications/read", Access: Member, handle: s.handleNotificationsReadForm},
 		{Method: "GET", Pattern: "/me/views", Access: Member, handle: s.handleProfileViewsPage},
 		{Method: "POST", Pattern: "/settings/viewing", Access: Member, handle: s.handleViewingSave},
+		{Method: "GET", Pattern: "/contacts", Access: Member, handle: s.handleContactsPage},
+		{Method: "POST", Pattern: "/contacts", Access: Member, handle: s.handleContactCreateForm},
+		{Method: "GET", Pattern: "/contacts/{id}/edit", Access: Member, handle: s.handleContactEditPage},
+		{Method: "POST", Pattern: "/contacts/{id}", Access: Member, handle: s.handleContactSaveForm},
+		{Method: "POST", Pattern: "/contacts/{id}/delete", Access: Member, handle: s.handleContactDeleteForm},
+		{Method: "POST", Pattern: "/contacts/import", Access: Member, MaxBody: maxImportBytes, handle: s.handleContactsImportForm},
+		{Method: "GET", Pattern: "/contacts/export", Access: Member, handle: s.handleAPIContactsExport},
+		{Method: "POST", Pattern: "/contacts/find-by-email", Access: Member, handle: s.handleFindByEmailSave},
 	}
 }

@@ -71,7 +71,8 @@ type route struct {
 	Method  string
 	Pattern string
 	Access  Access
-	API     bool // errors are JSON; otherwise an HTML page
+	API     bool  // errors are JSON; otherwise an HTML page
+	MaxBody int64 // the largest request body, when larger than the site's
 	handle  func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -127,7 +128,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			s.log.Info("request", "route", name, "status", rec.status, "duration_ms", float64(d.Microseconds())/1000)
 		}()
 
-		r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(rec, r.Body, max(s.cfg.MaxBodyBytes, rt.MaxBody))
 		caller, err := s.authenticate(rec, r, api)
 		if err != nil {
 			s.fail(rec, r, api, err)

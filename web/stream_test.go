@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -127,3 +128,43 @@ func (s *testSite) streamStatus(path, token string) int {
 }
 
 var _ = time.Second
+
+// testVCard is a small vCard file for imports.
+const testVCard = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Mary Jackson\r\nEMAIL:mary@example.com\r\nEND:VCARD\r\n"
+
+// importStatus imports testVCard through the API (a text/vcard body with
+// a bearer token) or the page (a multipart upload with the session
+// cookie), for the authorization table.
+func (s *testSite) importStatus(path, token string) int {
+	s.t.Helper()
+	var req *http.Request
+	if strings.HasPrefix(path, "/api/") {
+		req, _ = http.NewRequest("POST", s.URL+path, strings.NewReader(testVCard))
+		req.Header.Set("Content-Type", "text/vcard")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		return s.do(req, []byte(testVCard)).Status
+	}
+	body, contentType := multipartFile("file", "cards.vcf", testVCard)
+	req, _ = http.NewRequest("POST", s.URL+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	if token != "" {
+		req.AddCookie(&http.Cookie{Name: "rapport_session", Value: token})
+	}
+	r := s.do(req, nil)
+	if r.Status == http.StatusSeeOther && strings.HasPrefix(r.Header.Get("Location"), "/login") {
+		return toLogin
+	}
+	return r.Status
+}
+
+// multipartFile is a form with one file field.
+func multipartFile(field, name, content string) (body, contentType string) {
+	var b strings.Builder
+	w := multipart.NewWriter(&b)
+	fw, _ := w.CreateFormFile(field, name)
+	fw.Write([]byte(content))
+	w.Close()
+	return b.String(), w.FormDataContentType()
+}
