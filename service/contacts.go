@@ -329,14 +329,38 @@ func (s *Contacts) FindByEmail(ctx context.Context) (string, error) {
 // other members' contacts and imports. Returns EINVALID naming
 // find_by_email.
 func (s *Contacts) SetFindByEmail(ctx context.Context, v string) error {
+	return s.SetEmailPrivacy(ctx, v, nil)
+}
+
+// SetEmailPrivacy sets who may find the caller by their email address,
+// and, when showToConnections is not nil, whether their connections see
+// the address (in their exports of their connections). Returns EINVALID
+// naming find_by_email, and changes nothing then.
+func (s *Contacts) SetEmailPrivacy(ctx context.Context, findBy string, showToConnections *bool) error {
 	c, err := member(ctx)
 	if err != nil {
 		return err
 	}
-	switch v {
+	switch findBy {
 	case rapport.FindByEmailEveryone, rapport.FindByEmailConnections, rapport.FindByEmailNoOne:
 	default:
 		return rapport.FieldError("find_by_email", "Choose %q, %q or %q.", rapport.FindByEmailEveryone, rapport.FindByEmailConnections, rapport.FindByEmailNoOne)
 	}
-	return s.db.SetFindByEmail(ctx, c.MemberID, v)
+	if err := s.db.SetFindByEmail(ctx, c.MemberID, findBy); err != nil {
+		return err
+	}
+	if showToConnections == nil {
+		return nil
+	}
+	return s.db.SetEmailToConnections(ctx, c.MemberID, *showToConnections)
+}
+
+// EmailToConnections reports whether the caller's connections may see
+// their email address.
+func (s *Contacts) EmailToConnections(ctx context.Context) (bool, error) {
+	c, err := member(ctx)
+	if err != nil {
+		return false, err
+	}
+	return s.db.FindEmailToConnections(ctx, c.MemberID)
 }

@@ -67,6 +67,8 @@ type Services struct {
 	Messages      *Messages
 	Notifications *Notifications
 	Contacts      *Contacts
+	Exports       *Exports
+	Imports       *Imports
 }
 
 // Indexes are the in-memory indexes kept beside the store, each built from
@@ -97,10 +99,14 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 	base := base{db: db, graph: ix.Graph, search: ix.Search, orgs: ix.Organizations, profiles: newProfileCache(),
 		reindexing: &sync.Mutex{}, streams: newStreams(), now: time.Now, log: log}
 	people := &Search{base: base, circles: newCircleCache(ix.Graph)}
+	accounts := &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)}
+	profiles := &Profiles{base: base, sqlGraph: cfg.SQLGraph, views: newViewLog()}
+	network := &Network{base: base, cfg: cfg}
+	contacts := &Contacts{base: base}
 	return &Services{
-		Accounts:      &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)},
-		Profiles:      &Profiles{base: base, sqlGraph: cfg.SQLGraph, views: newViewLog()},
-		Network:       &Network{base: base, cfg: cfg},
+		Accounts:      accounts,
+		Profiles:      profiles,
+		Network:       network,
 		Search:        people,
 		Organizations: &Organizations{base: base},
 		Seats:         &Seats{base: base},
@@ -109,7 +115,9 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 		Posts:         &Posts{base: base},
 		Messages:      &Messages{base: base},
 		Notifications: &Notifications{base: base},
-		Contacts:      &Contacts{base: base},
+		Contacts:      contacts,
+		Exports:       &Exports{base: base, accounts: accounts, baseURL: cfg.BaseURL, builds: make(chan struct{}, maxBuilds)},
+		Imports:       &Imports{base: base, profiles: profiles, contacts: contacts, network: network},
 	}
 }
 
@@ -130,6 +138,8 @@ func (s *Services) SetClock(now func() time.Time) {
 	s.Messages.now = now
 	s.Notifications.now = now
 	s.Contacts.now = now
+	s.Exports.now = now
+	s.Imports.now = now
 }
 
 // base is what every service has.

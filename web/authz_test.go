@@ -422,6 +422,15 @@ var authzTable = map[string]expect{
 	"POST /contacts/import":           page(200),
 	"GET /contacts/export":            page(200),
 	"POST /contacts/find-by-email":    page(303),
+
+	"GET /api/v1/me/exports":                    api401(200),
+	"POST /api/v1/me/exports":                   api401(202),
+	"POST /api/v1/me/exports/{id}/download":     apiOwned(200),
+	"POST /api/v1/me/imports":                   api401(200),
+	"GET /settings/data":                        page(200),
+	"POST /settings/data/exports":               page(303),
+	"POST /settings/data/exports/{id}/download": owned(200),
+	"POST /settings/data/imports":               page(200),
 }
 
 // fixture is what one row is tried against: a fresh owner with one object
@@ -450,8 +459,8 @@ type fixture struct {
 	// A thread the connection started with the owner, and the owner's
 	// notification of it.
 	thread, notification int64
-	// A business card the owner keeps.
-	contact int64
+	// A business card the owner keeps, and an archive of their data.
+	contact, export int64
 }
 
 var serial atomic.Int64
@@ -607,6 +616,19 @@ func (f *fixture) organize(t *testing.T, site *testSite, owner context.Context) 
 	card, err := svc.Contacts.Create(owner, rapport.Contact{Name: "Grace Hopper", Emails: []string{"grace@example.com"}})
 	must(err)
 	f.contact = card.ID
+
+	e, err := svc.Exports.Request(owner)
+	must(err)
+	for e.Status == rapport.ExportBuilding {
+		time.Sleep(10 * time.Millisecond)
+		list, err := svc.Exports.List(owner)
+		must(err)
+		e = list[0]
+	}
+	if e.Status != rapport.ExportReady {
+		t.Fatalf("the owner's archive: %+v", e)
+	}
+	f.export = e.ID
 }
 
 // seatFor is the seat a kind of caller acts from on seat routes: their
@@ -751,6 +773,8 @@ func (f fixture) path(pattern string) string {
 		id = f.notification
 	case strings.HasPrefix(p, "/api/v1/me/contacts/{id}"), strings.HasPrefix(p, "/contacts/{id}"):
 		id = f.contact
+	case strings.Contains(p, "/exports/{id}"):
+		id = f.export
 	case strings.HasPrefix(p, "/api/v1/recruiter/members/"), strings.HasPrefix(p, "/recruiter/in/"):
 		handle = f.unconnected
 	}
@@ -850,6 +874,8 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"name": "Katherine Johnson", "emails": "kj@example.com"}
 	case "PUT /api/v1/me/find-by-email", "POST /contacts/find-by-email":
 		api = map[string]any{"find_by_email": "connections"}
+	case "POST /api/v1/me/exports/{id}/download", "POST /settings/data/exports/{id}/download":
+		api = map[string]any{"password": testPassword}
 	}
 	if !strings.Contains(pattern, "/api/") && api != nil {
 		form = url.Values{}
@@ -941,7 +967,7 @@ func send(t *testing.T, site *testSite, rt web.RouteInfo, token string, seat int
 	if strings.HasSuffix(path, "/stream") {
 		return site.streamStatus(path, token)
 	}
-	if strings.HasSuffix(path, "/contacts/import") {
+	if strings.HasSuffix(path, "/contacts/import") || strings.HasSuffix(path, "/me/imports") || strings.HasSuffix(path, "/data/imports") {
 		return site.importStatus(path, token)
 	}
 	if rt.API || strings.HasPrefix(path, "/api/") {

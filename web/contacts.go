@@ -61,7 +61,8 @@ type skippedCardResponse struct {
 }
 
 type findByEmailRequest struct {
-	FindByEmail string `json:"find_by_email"`
+	FindByEmail        string `json:"find_by_email"`
+	EmailToConnections *bool  `json:"email_to_connections,omitempty"`
 }
 
 func (s *Server) contactCards(r *http.Request, list ...*rapport.Contact) cards {
@@ -207,13 +208,21 @@ func (s *Server) handleAPIContactsExport(w http.ResponseWriter, r *http.Request)
 	return nil
 }
 
-func (s *Server) handleAPIFindByEmail(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) writeFindByEmail(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.svc.Contacts.FindByEmail(r.Context())
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, findByEmailRequest{FindByEmail: v})
+	show, err := s.svc.Contacts.EmailToConnections(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, findByEmailRequest{FindByEmail: v, EmailToConnections: &show})
 	return nil
+}
+
+func (s *Server) handleAPIFindByEmail(w http.ResponseWriter, r *http.Request) error {
+	return s.writeFindByEmail(w, r)
 }
 
 func (s *Server) handleAPIFindByEmailPut(w http.ResponseWriter, r *http.Request) error {
@@ -221,11 +230,10 @@ func (s *Server) handleAPIFindByEmailPut(w http.ResponseWriter, r *http.Request)
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	if err := s.svc.Contacts.SetFindByEmail(r.Context(), req.FindByEmail); err != nil {
+	if err := s.svc.Contacts.SetEmailPrivacy(r.Context(), req.FindByEmail, req.EmailToConnections); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, req)
-	return nil
+	return s.writeFindByEmail(w, r)
 }
 
 // contactsPage is the contacts page: the list, a search, and the summary
@@ -237,7 +245,9 @@ type contactsPage struct {
 	Contact     *rapport.Contact
 	Report      *service.ImportReport
 	FindByEmail string
-	Connected   map[int64]bool // members the caller is connected to, among those found
+	// EmailToConnections: the caller's connections may see their email.
+	EmailToConnections bool
+	Connected          map[int64]bool // members the caller is connected to, among those found
 }
 
 // splitList reads a list typed one a line or separated by commas.
@@ -268,6 +278,9 @@ func (s *Server) contactsPage(w http.ResponseWriter, r *http.Request, data *page
 		page.NextOffset = max(0, offset) + len(list)
 	}
 	if page.FindByEmail, listErr = s.svc.Contacts.FindByEmail(r.Context()); listErr != nil {
+		return listErr
+	}
+	if page.EmailToConnections, listErr = s.svc.Contacts.EmailToConnections(r.Context()); listErr != nil {
 		return listErr
 	}
 	page.Connected = map[int64]bool{}
@@ -380,7 +393,8 @@ func (s *Server) handleFindByEmailSave(w http.ResponseWriter, r *http.Request) e
 	data := s.newPage(r, "Contacts")
 	data.Form = "findbyemail"
 	data.Values = formValues(r, "find_by_email")
-	if err := s.svc.Contacts.SetFindByEmail(r.Context(), data.Values["find_by_email"]); err != nil {
+	show := r.PostFormValue("email_to_connections") == "on"
+	if err := s.svc.Contacts.SetEmailPrivacy(r.Context(), data.Values["find_by_email"], &show); err != nil {
 		return s.contactsPage(w, r, data, err)
 	}
 	return redirect(w, r, "/contacts", "saved")

@@ -28,6 +28,7 @@ var openAPI = sync.OnceValues(func() (*openapi3.T, error) {
 	for _, ct := range []string{"text/vcard", "text/csv"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.PlainBodyDecoder)
 	}
+	openapi3filter.RegisterBodyDecoder("application/zip", openapi3filter.FileBodyDecoder)
 	doc, err := openapi3.NewLoader().LoadFromData(web.OpenAPIDocument())
 	if err != nil {
 		return nil, fmt.Errorf("load OpenAPI document: %w", err)

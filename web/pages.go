@@ -25,7 +25,7 @@ var pageNames = []string{
 	"edit", "position_edit", "education_edit", "settings", "error", "network", "invite", "search",
 	"org_new", "org", "org_admin", "seats", "seat_refused", "recruiter", "recruiter_candidate",
 	"recruiter_projects", "recruiter_project", "recruiter_inmail", "recruiter_inmail_thread", "inmail", "inmail_thread",
-	"post", "messages", "thread", "notifications", "views", "contacts", "contact_edit",
+	"post", "messages", "thread", "notifications", "views", "contacts", "contact_edit", "data",
 }
 
 // pages holds the parsed templates, one set per page: the layout and the page.
@@ -122,6 +122,8 @@ type pageData struct {
 	Viewing     string              // how the caller views profiles, on settings
 	Unread      *service.Counts     // the header's badges, found when the page is rendered
 	ContactList *contactsPage       // the contacts page, or one contact's form
+	Data        *dataPage           // archives of the member's data, and imports
+	Refresh     int                 // seconds after which the page reloads itself, while something is built
 
 	req *http.Request
 }
@@ -192,6 +194,7 @@ var notices = map[string]string{
 	"allread":        "All marked read.",
 	"viewing":        "Saved. This setting was not broadcast.",
 	"contactadded":   "Contact added. Only you see it.",
+	"exporting":      "Your archive is being built. This page shows its progress.",
 }
 
 func (s *Server) newPage(r *http.Request, title string) *pageData {

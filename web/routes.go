@@ -165,6 +165,12 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/api/v1/me/find-by-email", Access: Member, API: true, handle: s.handleAPIFindByEmail},
 		{Method: "PUT", Pattern: "/api/v1/me/find-by-email", Access: Member, API: true, handle: s.handleAPIFindByEmailPut},
 
+		// JSON API: the member's data, to take away and to bring in.
+		{Method: "GET", Pattern: "/api/v1/me/exports", Access: Member, API: true, handle: s.handleAPIExports},
+		{Method: "POST", Pattern: "/api/v1/me/exports", Access: Member, API: true, handle: s.handleAPIExportCreate},
+		{Method: "POST", Pattern: "/api/v1/me/exports/{id}/download", Access: Member, API: true, handle: s.handleAPIExportDownload},
+		{Method: "POST", Pattern: "/api/v1/me/imports", Access: Member, API: true, MaxBody: maxArchiveBytes, handle: s.handleAPIArchiveImport},
+
 		// JSON API: other members.
 		{Method: "GET", Pattern: "/api/v1/members/{handle}", Access: Anyone, API: true, handle: s.handleAPIMember},
 
@@ -288,5 +294,9 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/contacts/import", Access: Member, MaxBody: maxImportBytes, handle: s.handleContactsImportForm},
 		{Method: "GET", Pattern: "/contacts/export", Access: Member, handle: s.handleAPIContactsExport},
 		{Method: "POST", Pattern: "/contacts/find-by-email", Access: Member, handle: s.handleFindByEmailSave},
+		{Method: "GET", Pattern: "/settings/data", Access: Member, handle: s.handleDataPage},
+		{Method: "POST", Pattern: "/settings/data/exports", Access: Member, handle: s.handleExportRequestForm},
+		{Method: "POST", Pattern: "/settings/data/exports/{id}/download", Access: Member, handle: s.handleExportDownloadForm},
+		{Method: "POST", Pattern: "/settings/data/imports", Access: Member, MaxBody: maxArchiveBytes, handle: s.handleArchiveImportForm},
 	}
 }

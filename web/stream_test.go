@@ -132,21 +132,28 @@ var _ = time.Second
 // testVCard is a small vCard file for imports.
 const testVCard = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Mary Jackson\r\nEMAIL:mary@example.com\r\nEND:VCARD\r\n"
 
+// testConnectionsCSV is a Connections.csv as other networks write it.
+const testConnectionsCSV = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\nMary,Jackson,https://example.com/in/mj,mary@example.com,NASA,Engineer,01 Jan 2020\r\n"
+
 // importStatus imports testVCard through the API (a text/vcard body with
 // a bearer token) or the page (a multipart upload with the session
 // cookie), for the authorization table.
 func (s *testSite) importStatus(path, token string) int {
 	s.t.Helper()
+	file, name, contentType := testVCard, "cards.vcf", "text/vcard"
+	if !strings.Contains(path, "/contacts/") {
+		file, name, contentType = testConnectionsCSV, "Connections.csv", "text/csv"
+	}
 	var req *http.Request
 	if strings.HasPrefix(path, "/api/") {
-		req, _ = http.NewRequest("POST", s.URL+path, strings.NewReader(testVCard))
-		req.Header.Set("Content-Type", "text/vcard")
+		req, _ = http.NewRequest("POST", s.URL+path, strings.NewReader(file))
+		req.Header.Set("Content-Type", contentType)
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
-		return s.do(req, []byte(testVCard)).Status
+		return s.do(req, []byte(file)).Status
 	}
-	body, contentType := multipartFile("file", "cards.vcf", testVCard)
+	body, contentType := multipartFile("file", name, file)
 	req, _ = http.NewRequest("POST", s.URL+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
 	if token != "" {
