@@ -220,10 +220,10 @@ func TestDataRoundTrip(t *testing.T) {
 		t.Fatalf("import: %d %s", r.Status, r.Body)
 	}
 	var rep struct {
-		Profile                       bool
+		Profile                      bool
 		Positions, Education, Skills int
-		Invited                       []struct{ Handle string }
-		NotInvited                    []struct{ Reason string } `json:"not_invited"`
+		Invited                      []struct{ Handle string }
+		NotInvited                   []struct{ Reason string } `json:"not_invited"`
 	}
 	r.JSON(t, &rep)
 	if !rep.Profile || rep.Positions != 2 || rep.Education != 1 || rep.Skills != 3 || len(rep.Invited) != 1 || rep.Invited[0].Handle != "bob" {
