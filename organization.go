@@ -244,4 +244,5 @@ const (
 	AuditSeatReturned   = "seat.returned"
 	AuditSeatReassigned = "seat.reassigned"
 	AuditEmailSet       = "member.email_set" // by the site operator, for a member who had none
+	AuditAccountDeleted = "member.deleted"   // a closed account purged, without who it was
 )

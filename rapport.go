@@ -41,7 +41,14 @@ const (
 const (
 	StatusActive    = "active"
 	StatusSuspended = "suspended"
+	// StatusClosed is an account its member closed: hidden everywhere,
+	// reopened by logging in within ReopenWindow, deleted after.
+	StatusClosed = "closed"
 )
+
+// ReopenWindow is how long a closed account can be reopened by logging in;
+// after it, its personal data is deleted.
+const ReopenWindow = 14 * 24 * time.Hour
 
 // Profile visibilities: who can read /in/{handle}.
 const (

@@ -98,7 +98,15 @@ func (s *Accounts) LogIn(ctx context.Context, in LogIn) (string, *rapport.Sessio
 	} else if !ok {
 		return "", nil, s.loginFailed(ctx, keys, now)
 	}
-	if status != rapport.StatusActive {
+	if status == rapport.StatusClosed {
+		// Logging in within the window reopens the account; after it, the
+		// account is as good as gone.
+		if err := s.reopen(ctx, id); rapport.ErrorCode(err) == rapport.ENOTFOUND {
+			return "", nil, s.loginFailed(ctx, keys, now)
+		} else if err != nil {
+			return "", nil, err
+		}
+	} else if status != rapport.StatusActive {
 		return "", nil, rapport.Errorf(rapport.EFORBIDDEN, "This account is suspended.")
 	}
 	if err := s.db.ClearLoginFailures(ctx, keys[0]); err != nil {

@@ -206,7 +206,7 @@ type ConnectionFilter struct {
 // FindConnections lists a member's connections with the other members' cards.
 func (db *DB) FindConnections(ctx context.Context, f ConnectionFilter) ([]*rapport.Connection, error) {
 	args := []any{f.MemberID}
-	where := "c.member_id = $1"
+	where := "c.member_id = $1 AND m.status = 'active'"
 	if q := strings.TrimSpace(f.Query); q != "" {
 		args = append(args, "%"+strings.ToLower(escapeLike(q))+"%")
 		where += fmt.Sprintf(` AND (LOWER(m.display_name) LIKE $%[1]d ESCAPE '\' OR m.handle LIKE $%[1]d ESCAPE '\')`, len(args))

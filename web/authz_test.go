@@ -431,6 +431,9 @@ var authzTable = map[string]expect{
 	"POST /settings/data/exports":               page(303),
 	"POST /settings/data/exports/{id}/download": owned(200),
 	"POST /settings/data/imports":               page(200),
+	"POST /api/v1/me/close":                     api401(204),
+	"GET /settings/close":                       page(200),
+	"POST /settings/close":                      page(303),
 }
 
 // fixture is what one row is tried against: a fresh owner with one object
@@ -874,7 +877,7 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"name": "Katherine Johnson", "emails": "kj@example.com"}
 	case "PUT /api/v1/me/find-by-email", "POST /contacts/find-by-email":
 		api = map[string]any{"find_by_email": "connections"}
-	case "POST /api/v1/me/exports/{id}/download", "POST /settings/data/exports/{id}/download":
+	case "POST /api/v1/me/exports/{id}/download", "POST /settings/data/exports/{id}/download", "POST /api/v1/me/close", "POST /settings/close":
 		api = map[string]any{"password": testPassword}
 	}
 	if !strings.Contains(pattern, "/api/") && api != nil {

@@ -227,3 +227,29 @@ func (s *Server) handleArchiveImportForm(w http.ResponseWriter, r *http.Request)
 	data.Data = &dataPage{Report: rep}
 	return s.dataPage(w, r, data, nil)
 }
+
+func (s *Server) handleAPIAccountClose(w http.ResponseWriter, r *http.Request) error {
+	var req passwordRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	if err := s.svc.Accounts.Close(r.Context(), req.Password); err != nil {
+		return err
+	}
+	s.clearSessionCookie(w)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) handleClosePage(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, http.StatusOK, "close", s.newPage(r, "Close your account"))
+}
+
+func (s *Server) handleCloseForm(w http.ResponseWriter, r *http.Request) error {
+	data := s.newPage(r, "Close your account")
+	if err := s.svc.Accounts.Close(r.Context(), r.PostFormValue("password")); err != nil {
+		return s.formError(w, r, "close", data, err)
+	}
+	s.clearSessionCookie(w)
+	return redirect(w, r, "/", "closed")
+}

@@ -25,7 +25,7 @@ var pageNames = []string{
 	"edit", "position_edit", "education_edit", "settings", "error", "network", "invite", "search",
 	"org_new", "org", "org_admin", "seats", "seat_refused", "recruiter", "recruiter_candidate",
 	"recruiter_projects", "recruiter_project", "recruiter_inmail", "recruiter_inmail_thread", "inmail", "inmail_thread",
-	"post", "messages", "thread", "notifications", "views", "contacts", "contact_edit", "data",
+	"post", "messages", "thread", "notifications", "views", "contacts", "contact_edit", "data", "close",
 }
 
 // pages holds the parsed templates, one set per page: the layout and the page.
@@ -195,6 +195,7 @@ var notices = map[string]string{
 	"viewing":        "Saved. This setting was not broadcast.",
 	"contactadded":   "Contact added. Only you see it.",
 	"exporting":      "Your archive is being built. This page shows its progress.",
+	"closed":         "Your account is closed. Log in within 14 days to reopen it.",
 }
 
 func (s *Server) newPage(r *http.Request, title string) *pageData {

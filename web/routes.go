@@ -170,6 +170,7 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/api/v1/me/exports", Access: Member, API: true, handle: s.handleAPIExportCreate},
 		{Method: "POST", Pattern: "/api/v1/me/exports/{id}/download", Access: Member, API: true, handle: s.handleAPIExportDownload},
 		{Method: "POST", Pattern: "/api/v1/me/imports", Access: Member, API: true, MaxBody: maxArchiveBytes, handle: s.handleAPIArchiveImport},
+		{Method: "POST", Pattern: "/api/v1/me/close", Access: Member, API: true, handle: s.handleAPIAccountClose},
 
 		// JSON API: other members.
 		{Method: "GET", Pattern: "/api/v1/members/{handle}", Access: Anyone, API: true, handle: s.handleAPIMember},
@@ -298,5 +299,7 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/settings/data/exports", Access: Member, handle: s.handleExportRequestForm},
 		{Method: "POST", Pattern: "/settings/data/exports/{id}/download", Access: Member, handle: s.handleExportDownloadForm},
 		{Method: "POST", Pattern: "/settings/data/imports", Access: Member, MaxBody: maxArchiveBytes, handle: s.handleArchiveImportForm},
+		{Method: "GET", Pattern: "/settings/close", Access: Member, handle: s.handleClosePage},
+		{Method: "POST", Pattern: "/settings/close", Access: Member, handle: s.handleCloseForm},
 	}
 }

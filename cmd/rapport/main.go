@@ -269,6 +269,8 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 	db.Errors = srv.StoreError
 	// Other processes sharing the database change connections and profiles too.
 	go svc.FollowChanges(ctx, 250*time.Millisecond)
+	// Closed accounts past their 14 days, and archives past their 72 hours.
+	go svc.PurgeEvery(ctx, time.Hour)
 
 	httpServer := &http.Server{
 		Handler:           srv,
