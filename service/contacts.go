@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -176,6 +177,68 @@ func (s *Contacts) Import(ctx context.Context, r io.Reader, format string, progr
 	if err != nil {
 		return nil, err
 	}
+	return s.importCards(ctx, c, cards, progress)
+}
+
+// StartImport reads a contacts file at once (a file that is not of its
+// format is refused now), then stores its cards in the background, as
+// Import does, recording the progress and then the report, which
+// ImportStatus reads.
+func (s *Contacts) StartImport(ctx context.Context, r io.Reader, format string) (*store.ContactImport, error) {
+	c, err := personal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cards, err := readCards(r, format)
+	if err != nil {
+		return nil, err
+	}
+	im := &store.ContactImport{MemberID: c.MemberID, Status: rapport.ExportBuilding, Total: len(cards)}
+	if err := s.db.CreateContactImport(ctx, im, s.now()); err != nil {
+		return nil, err
+	}
+	bg := context.WithoutCancel(ctx)
+	go func() {
+		job := *im
+		report, err := s.importCards(bg, c, cards, func(done, total int) {
+			job.Done, job.Total = done, total
+			if err := s.db.UpdateContactImport(bg, &job, s.now()); err != nil {
+				s.log.Error("contact import progress", "import", job.ID, "err", err)
+			}
+		})
+		job.Status = rapport.ExportReady
+		if err != nil {
+			s.log.Error("contact import", "import", job.ID, "err", err)
+			job.Status = rapport.ExportFailed
+		} else if b, err := json.Marshal(report); err == nil {
+			job.Report = string(b)
+		}
+		if err := s.db.UpdateContactImport(bg, &job, s.now()); err != nil {
+			s.log.Error("finish contact import", "import", job.ID, "err", err)
+		}
+	}()
+	return im, nil
+}
+
+// ImportStatus returns one of the caller's imports: its progress while its
+// cards are stored, then its report.
+func (s *Contacts) ImportStatus(ctx context.Context, id int64) (*store.ContactImport, *ImportReport, error) {
+	c, err := personal(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	im, err := s.db.FindContactImport(ctx, c.MemberID, id)
+	if err != nil || im.Report == "" {
+		return im, nil, err
+	}
+	var report ImportReport
+	if err := json.Unmarshal([]byte(im.Report), &report); err != nil {
+		return nil, nil, fmt.Errorf("read import report %d: %w", id, err)
+	}
+	return im, &report, nil
+}
+
+func (s *Contacts) importCards(ctx context.Context, c rapport.Caller, cards []parsedCard, progress func(done, total int)) (*ImportReport, error) {
 	kept, err := s.db.FindContacts(ctx, store.ContactFilter{OwnerID: c.MemberID})
 	if err != nil {
 		return nil, err

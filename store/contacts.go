@@ -229,3 +229,42 @@ func (db *DB) SetFindByEmail(ctx context.Context, memberID int64, v string) erro
 		return mustAffect(res, "Member")
 	})
 }
+
+// ContactImport is an import of a contacts file stored in the background.
+type ContactImport struct {
+	ID       int64
+	MemberID int64
+	Status   string // rapport.ExportBuilding, then rapport.ExportReady or rapport.ExportFailed
+	Done     int    // cards stored of Total
+	Total    int
+	Report   string // the report as JSON, once done
+}
+
+// CreateContactImport records an import about to be stored; sets im.ID.
+func (db *DB) CreateContactImport(ctx context.Context, im *ContactImport, now time.Time) error {
+	return db.write(ctx, "create contact import", func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO contact_imports (member_id, status, total, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id`,
+			im.MemberID, im.Status, im.Total, micros(now)).Scan(&im.ID)
+	})
+}
+
+// UpdateContactImport records an import's progress, or its end (status
+// and report).
+func (db *DB) UpdateContactImport(ctx context.Context, im *ContactImport, now time.Time) error {
+	return db.write(ctx, "update contact import", func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE contact_imports SET status = $1, done = $2, total = $3, report = $4, updated_at = $5 WHERE id = $6`,
+			im.Status, im.Done, im.Total, im.Report, micros(now), im.ID)
+		return err
+	})
+}
+
+// FindContactImport returns one of a member's imports. Returns ENOTFOUND
+// when it is not theirs.
+func (db *DB) FindContactImport(ctx context.Context, memberID, id int64) (*ContactImport, error) {
+	im := &ContactImport{ID: id, MemberID: memberID}
+	err := db.readOne(ctx, "find contact import", func(q querier) error {
+		return notFound(q.QueryRowContext(ctx, `SELECT status, done, total, report FROM contact_imports WHERE id = $1 AND member_id = $2`, id, memberID).
+			Scan(&im.Status, &im.Done, &im.Total, &im.Report), "Import")
+	})
+	return im, err
+}

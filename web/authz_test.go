@@ -419,7 +419,8 @@ var authzTable = map[string]expect{
 	"GET /contacts/{id}/edit":         owned(200),
 	"POST /contacts/{id}":             owned(303),
 	"POST /contacts/{id}/delete":      owned(303),
-	"POST /contacts/import":           page(200),
+	"POST /contacts/import":           page(303),
+	"GET /contact-imports/{id}":      owned(200),
 	"GET /contacts/export":            page(200),
 	"POST /contacts/find-by-email":    page(303),
 
@@ -462,8 +463,9 @@ type fixture struct {
 	// A thread the connection started with the owner, and the owner's
 	// notification of it.
 	thread, notification int64
-	// A business card the owner keeps, and an archive of their data.
-	contact, export int64
+	// A business card the owner keeps, an import of them, and an archive
+	// of their data.
+	contact, contactImport, export int64
 }
 
 var serial atomic.Int64
@@ -619,6 +621,9 @@ func (f *fixture) organize(t *testing.T, site *testSite, owner context.Context) 
 	card, err := svc.Contacts.Create(owner, rapport.Contact{Name: "Grace Hopper", Emails: []string{"grace@example.com"}})
 	must(err)
 	f.contact = card.ID
+	im, err := svc.Contacts.StartImport(owner, strings.NewReader(testVCard), service.FormatVCard)
+	must(err)
+	f.contactImport = im.ID
 
 	e, err := svc.Exports.Request(owner)
 	must(err)
@@ -778,6 +783,8 @@ func (f fixture) path(pattern string) string {
 		id = f.contact
 	case strings.Contains(p, "/exports/{id}"):
 		id = f.export
+	case strings.HasPrefix(p, "/contact-imports/{id}"):
+		id = f.contactImport
 	case strings.HasPrefix(p, "/api/v1/recruiter/members/"), strings.HasPrefix(p, "/recruiter/in/"):
 		handle = f.unconnected
 	}

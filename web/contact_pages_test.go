@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // upload posts a file of testdata/contacts to the import form.
@@ -27,6 +28,23 @@ func (b *browser) upload(path, field, name string) *response {
 	return b.send(req)
 }
 
+// importDone follows an import to its page, reloading it while its cards
+// are stored, and returns the page with its report. A test that never
+// sees the report fails at its own deadline.
+func (b *browser) importDone(r *response) *response {
+	b.t.Helper()
+	wantRedirect(b.t, r, "/contact-imports/")
+	path := r.Header.Get("Location")
+	for {
+		page := b.get(path)
+		wantStatus(b.t, page, 200)
+		if !strings.Contains(string(page.Body), `id="progress-h"`) {
+			return page
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // TestContactPages adds, imports, edits, exports and deletes contacts
 // through the pages, with errors shown on the form.
 func TestContactPages(t *testing.T) {
@@ -44,12 +62,14 @@ func TestContactPages(t *testing.T) {
 		t.Errorf("the page offers to invite other than Carol alone")
 	}
 
-	r = ada.upload("/contacts/import", "file", "apple.vcf")
-	wantStatus(t, r, 200)
+	r = ada.importDone(ada.upload("/contacts/import", "file", "apple.vcf"))
 	wantBody(t, r, "4 read: 2 imported, 1 merged into contacts you had, 1 skipped.", "Line 23: the card has no name and no email address", "Ada Lovelace")
-	r = ada.upload("/contacts/import", "file", "google.csv")
+	r = ada.importDone(ada.upload("/contacts/import", "file", "google.csv"))
 	wantBody(t, r, "2 imported", "Alan Turing")
 	wantStatus(t, ada.post("/contacts/import", url.Values{}), http.StatusUnprocessableEntity)
+	r = ada.upload("/contacts/import", "file", "not-a-card.txt")
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	wantBody(t, r, `id="file-error"`)
 
 	// Edit one, then find it by search.
 	id := ""

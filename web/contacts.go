@@ -10,6 +10,7 @@ import (
 
 	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/service"
+	"github.com/rapportnet/rapport/store"
 )
 
 // maxImportBytes is the largest contacts file an import takes.
@@ -244,6 +245,7 @@ type contactsPage struct {
 	NextOffset  int // 0 when there is no next page
 	Contact     *rapport.Contact
 	Report      *service.ImportReport
+	Importing   *store.ContactImport // an import being stored, or done
 	FindByEmail string
 	// EmailToConnections: the caller's connections may see their email.
 	EmailToConnections bool
@@ -381,11 +383,29 @@ func (s *Server) handleContactsImportForm(w http.ResponseWriter, r *http.Request
 			return s.contactsPage(w, r, data, rapport.FieldError("file", "Choose a vCard (.vcf) or CSV (.csv) file."))
 		}
 	}
-	report, err := s.svc.Contacts.Import(r.Context(), file, format, nil)
+	im, err := s.svc.Contacts.StartImport(r.Context(), file, format)
 	if err != nil {
 		return s.contactsPage(w, r, data, err)
 	}
-	data.ContactList = &contactsPage{Report: report}
+	return redirect(w, r, "/contact-imports/"+strconv.FormatInt(im.ID, 10), "")
+}
+
+// handleContactImportPage shows an import's progress, reloading itself
+// until its report is ready, then the report above the contacts.
+func (s *Server) handleContactImportPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	im, report, err := s.svc.Contacts.ImportStatus(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	data := s.newPage(r, "Contacts")
+	data.ContactList = &contactsPage{Report: report, Importing: im}
+	if im.Status == rapport.ExportBuilding {
+		data.Refresh = 1
+	}
 	return s.contactsPage(w, r, data, nil)
 }
 

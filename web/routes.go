@@ -293,6 +293,7 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/contacts/{id}", Access: Member, handle: s.handleContactSaveForm},
 		{Method: "POST", Pattern: "/contacts/{id}/delete", Access: Member, handle: s.handleContactDeleteForm},
 		{Method: "POST", Pattern: "/contacts/import", Access: Member, MaxBody: maxImportBytes, handle: s.handleContactsImportForm},
+		{Method: "GET", Pattern: "/contact-imports/{id}", Access: Member, handle: s.handleContactImportPage},
 		{Method: "GET", Pattern: "/contacts/export", Access: Member, handle: s.handleAPIContactsExport},
 		{Method: "POST", Pattern: "/contacts/find-by-email", Access: Member, handle: s.handleFindByEmailSave},
 		{Method: "GET", Pattern: "/settings/data", Access: Member, handle: s.handleDataPage},
