@@ -420,7 +420,7 @@ var authzTable = map[string]expect{
 	"POST /contacts/{id}":             owned(303),
 	"POST /contacts/{id}/delete":      owned(303),
 	"POST /contacts/import":           page(303),
-	"GET /contact-imports/{id}":      owned(200),
+	"GET /contact-imports/{id}":       owned(200),
 	"GET /contacts/export":            page(200),
 	"POST /contacts/find-by-email":    page(303),
 
