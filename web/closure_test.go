@@ -116,6 +116,10 @@ func TestCloseAndPurgeAccount(t *testing.T) {
 	}
 	defer raw.Close()
 	findNowhere(t, raw, goneID, "gone-member")
+	var deleted int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = ? AND actor_id = 0 AND target_id = 0`, rapport.AuditAccountDeleted).Scan(&deleted); err != nil || deleted != 1 {
+		t.Errorf("audit entries of the deletion: %d %v", deleted, err)
+	}
 	// Logging in no longer works, as for an unknown address.
 	if r := site.api("POST", "/api/v1/sessions", "", map[string]string{"email": "gone-member@example.com", "password": testPassword}); r.Status != 401 {
 		t.Errorf("logging in after the purge: %d", r.Status)

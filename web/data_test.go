@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -308,4 +310,72 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestImportConnectionsFromAnotherNetwork brings another network's
+// Connections.csv: every row becomes a contact, and the members here whose
+// address it gives (where they allow it) are invited, not connected.
+func TestImportConnectionsFromAnotherNetwork(t *testing.T) {
+	site := newTestSite(t)
+	ada := quickMember(t, site, "ada")
+	m := &rapport.Member{Handle: "margaret", Email: "margaret@mit.example", DisplayName: "Margaret Hamilton"}
+	if err := site.DB.CreateMember(t.Context(), m, testPasswordHash(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	margaret := quickSession(t, site, m.ID)
+	raw := []byte(strings.ReplaceAll(strings.ReplaceAll(string(must(t, "testdata/contacts/linkedin.csv")), "\r\n", "\n"), "\n", "\r\n"))
+	req, _ := http.NewRequest("POST", site.URL+"/api/v1/me/imports", bytes.NewReader(raw))
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+ada)
+	r := site.do(req, raw)
+	var rep struct {
+		Contacts struct{ Imported int }
+		Invited  []struct{ Handle string }
+	}
+	if r.Status != 200 {
+		t.Fatalf("import: %d %s", r.Status, r.Body)
+	}
+	r.JSON(t, &rep)
+	if rep.Contacts.Imported != 2 || len(rep.Invited) != 1 || rep.Invited[0].Handle != "margaret" {
+		t.Errorf("report: %s", r.Body)
+	}
+	got := byName(contactsOf(t, site, ada, ""))
+	if c := got["Margaret Hamilton"]; c.Organization != "MIT" || c.Title != "Director" || !strings.Contains(c.Notes, "Connected on 12 Mar 2021") {
+		t.Errorf("Margaret as a contact: %+v", c)
+	}
+	var received []struct{ ID int64 }
+	mustAPI(t, site, "GET", "/api/v1/invitations/received", margaret, nil, 200).JSON(t, &received)
+	if len(received) != 1 || len(connectionHandles(t, site, ada)) != 0 {
+		t.Errorf("margaret's invitations %+v; ada's connections %q", received, connectionHandles(t, site, ada))
+	}
+	// A CSV without the columns of one is refused, and changes nothing.
+	req, _ = http.NewRequest("POST", site.URL+"/api/v1/me/imports", strings.NewReader("a,b\r\n1,2\r\n"))
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+ada)
+	if r := site.do(req, nil); r.Status != 422 || r.ErrorField(t) != "file" {
+		t.Errorf("a CSV that is not a list of connections: %d %s", r.Status, r.Body)
+	}
+}
+
+func must(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestClosePages closes an account from the settings: the password is
+// asked, and the browser is logged out.
+func TestClosePages(t *testing.T) {
+	_, ada, bob, _ := connectedPair(t)
+	wantBody(t, ada.get("/settings/close"), "After 14 days your personal data is deleted for good")
+	r := ada.post("/settings/close", url.Values{"password": {"wrong"}})
+	wantStatus(t, r, http.StatusUnauthorized)
+	wantBody(t, r, `id="password-error"`)
+	wantStatus(t, bob.get("/in/ada"), 200)
+	wantRedirect(t, ada.post("/settings/close", url.Values{"password": {testPassword}}), "/?notice=closed")
+	wantRedirect(t, ada.get("/settings"), "/login")
+	wantStatus(t, bob.get("/in/ada"), http.StatusNotFound)
 }
