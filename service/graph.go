@@ -30,10 +30,17 @@ func BuildGraph(ctx context.Context, db *store.DB, w io.Writer) (*graph.Index, e
 	b := graph.NewBuilder()
 	lists := make(chan idList, 1024)
 	built := make(chan struct{})
+	// Only active accounts are in the index: a closed or suspended
+	// account's connections stay in the store, out of every degree.
+	var active activeSet
 	go func() {
 		defer close(built)
 		n := 0
 		for l := range lists {
+			if !active.has(l.member) {
+				continue
+			}
+			l.others = slices.DeleteFunc(l.others, func(o int64) bool { return !active.has(o) })
 			b.AddList(l.member, l.others)
 			if n/progressEvery != (n+len(l.others))/progressEvery {
 				fmt.Fprintf(w, "graph index: %d connections read (%.0f/s)\n", n+len(l.others), float64(n+len(l.others))/time.Since(start).Seconds())
@@ -41,7 +48,10 @@ func BuildGraph(ctx context.Context, db *store.DB, w io.Writer) (*graph.Index, e
 			n += len(l.others)
 		}
 	}()
-	err = db.ScanConnections(ctx, b.AddMember, func(a int64, others []int64) {
+	err = db.ScanConnections(ctx, func(id int64) {
+		active.add(id)
+		b.AddMember(id)
+	}, func(a int64, others []int64) {
 		lists <- idList{a, others}
 	})
 	close(lists)
@@ -56,6 +66,18 @@ func BuildGraph(ctx context.Context, db *store.DB, w io.Writer) (*graph.Index, e
 		s.Members, s.Connections, float64(s.Bytes)/(1<<20), time.Since(start).Round(time.Millisecond))
 	return g, nil
 }
+
+// activeSet is a set of member ids, which are dense: one flag an id.
+type activeSet []bool
+
+func (s *activeSet) add(id int64) {
+	if id >= int64(len(*s)) {
+		*s = append(*s, make([]bool, id+1-int64(len(*s)))...)
+	}
+	(*s)[id] = true
+}
+
+func (s activeSet) has(id int64) bool { return id >= 0 && id < int64(len(s)) && s[id] }
 
 type idList struct {
 	member int64

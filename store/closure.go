@@ -25,6 +25,9 @@ func (db *DB) CloseMember(ctx context.Context, id int64, now time.Time) error {
 				return err
 			}
 		}
+		if err := recordConnectionsChanged(ctx, tx, id, now); err != nil {
+			return err
+		}
 		return recordProfileChange(ctx, tx, id, now)
 	})
 }
@@ -40,8 +43,21 @@ func (db *DB) ReopenMember(ctx context.Context, id int64, since, now time.Time) 
 		} else if err := mustAffect(res, "Member"); err != nil {
 			return err
 		}
+		if err := recordConnectionsChanged(ctx, tx, id, now); err != nil {
+			return err
+		}
 		return recordProfileChange(ctx, tx, id, now)
 	})
+}
+
+// recordConnectionsChanged notes that every connection of a member
+// changed, when the account closes or reopens: the connections stay in the
+// store, and the graph index holds only those between active members
+// (FindGraphChanges).
+func recordConnectionsChanged(ctx context.Context, tx *Tx, id int64, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO graph_changes (member_id, other_id, at) SELECT member_id, other_id, $2 FROM connections WHERE member_id = $1`,
+		id, micros(now))
+	return err
 }
 
 // FindClosedBefore returns the accounts closed before then.

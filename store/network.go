@@ -522,7 +522,8 @@ type GraphChange struct {
 
 // FindGraphChanges returns the changes with an id above afterID (10,000 at
 // most) and those made after since, in id order, with whether each pair is
-// connected now. The time window catches a change whose id was taken
+// connected now, both accounts active (the graph index leaves out closed
+// and suspended accounts). The time window catches a change whose id was taken
 // before afterID's but that committed after it was read.
 func (db *DB) FindGraphChanges(ctx context.Context, afterID int64, since time.Time) ([]GraphChange, []bool, error) {
 	var changes []GraphChange
@@ -530,7 +531,8 @@ func (db *DB) FindGraphChanges(ctx context.Context, afterID int64, since time.Ti
 	err := db.read(ctx, "find graph changes", func(tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT g.id, g.member_id, g.other_id,
-				EXISTS (SELECT 1 FROM connections c WHERE c.member_id = g.member_id AND c.other_id = g.other_id)
+				EXISTS (SELECT 1 FROM connections c JOIN members a ON a.id = c.member_id JOIN members b ON b.id = c.other_id
+					WHERE c.member_id = g.member_id AND c.other_id = g.other_id AND a.status = 'active' AND b.status = 'active')
 			FROM (
 				SELECT id, member_id, other_id FROM (
 					SELECT id, member_id, other_id FROM graph_changes WHERE id > $1 ORDER BY id LIMIT 10000
