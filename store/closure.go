@@ -113,6 +113,10 @@ func (db *DB) PurgeMember(ctx context.Context, id int64, now time.Time) ([]int64
 			return err
 		}
 		for _, q := range []string{
+			// What they did for a seat is the organization's, and stays,
+			// from no one.
+			`UPDATE recruiter_notes SET author_id = 0 WHERE author_id = $1`,
+			`UPDATE inmail_messages SET sender_id = 0 WHERE sender_id = $1`,
 			`UPDATE audit_log SET actor_id = 0, detail = '' WHERE actor_id = $1`,
 			`UPDATE audit_log SET target_id = 0, detail = '' WHERE target_id = $1`,
 			`DELETE FROM members WHERE id = $1`,

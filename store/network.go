@@ -19,6 +19,12 @@ const invitationColumns = `i.id, i.sender_id, i.recipient_id, i.how_met, i.posit
 // memberCard is what lists show of a member.
 const memberCard = `%[1]s.id, %[1]s.handle, %[1]s.display_name, %[1]s.headline, %[1]s.status`
 
+// formerCard is memberCard through a LEFT JOIN: the work a member did for
+// a seat stays with the seat when their account is deleted, from "a former
+// member" (id 0).
+const formerCard = `COALESCE(%[1]s.id, 0), COALESCE(%[1]s.handle, ''), COALESCE(%[1]s.display_name, 'A former member'),
+	COALESCE(%[1]s.headline, ''), COALESCE(%[1]s.status, 'closed')`
+
 func scanInvitation(row interface{ Scan(...any) error }, withMembers bool) (*rapport.Invitation, error) {
 	var inv rapport.Invitation
 	var created, updated int64

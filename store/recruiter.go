@@ -155,8 +155,8 @@ func (db *DB) CreateNote(ctx context.Context, n *rapport.CandidateNote, authorID
 func (db *DB) FindNotes(ctx context.Context, seatID, memberID int64) ([]*rapport.CandidateNote, error) {
 	var out []*rapport.CandidateNote
 	err := db.read(ctx, "find notes", func(tx *Tx) error {
-		return eachRow(ctx, tx, `SELECT n.id, n.body, n.created_at, `+fmt.Sprintf(memberCard, "a")+`
-			FROM recruiter_notes n JOIN members a ON a.id = n.author_id
+		return eachRow(ctx, tx, `SELECT n.id, n.body, n.created_at, `+fmt.Sprintf(formerCard, "a")+`
+			FROM recruiter_notes n LEFT JOIN members a ON a.id = n.author_id
 			WHERE n.seat_id = $1 AND n.member_id = $2 ORDER BY n.id DESC`, []any{seatID, memberID}, func(rows *sql.Rows) error {
 			n := &rapport.CandidateNote{SeatID: seatID, MemberID: memberID, Author: &rapport.Member{}}
 			var created int64
@@ -350,8 +350,8 @@ func (db *DB) FindInMailThread(ctx context.Context, seatID, recipientID, threadI
 		if err != nil {
 			return notFound(err, "Conversation")
 		}
-		return eachRow(ctx, tx, `SELECT i.id, i.from_seat, i.body, i.created_at, `+fmt.Sprintf(memberCard, "m")+`
-			FROM inmail_messages i JOIN members m ON m.id = i.sender_id WHERE i.thread_id = $1 ORDER BY i.id`, []any{threadID},
+		return eachRow(ctx, tx, `SELECT i.id, i.from_seat, i.body, i.created_at, `+fmt.Sprintf(formerCard, "m")+`
+			FROM inmail_messages i LEFT JOIN members m ON m.id = i.sender_id WHERE i.thread_id = $1 ORDER BY i.id`, []any{threadID},
 			func(rows *sql.Rows) error {
 				msg := rapport.InMailMessage{Sender: &rapport.Member{}}
 				var created int64

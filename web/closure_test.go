@@ -105,6 +105,15 @@ func TestCloseAndPurgeAccount(t *testing.T) {
 	if err := site.DB.DeleteProfileChanges(context.Background(), later); err != nil {
 		t.Fatal(err)
 	}
+	// What they wrote from the seat stays with it, from a former member.
+	var mail struct{ Threads []struct{ ID int64 } }
+	mustAPI(t, site, "GET", "/api/v1/me/inmail", cy, nil, 200).JSON(t, &mail)
+	if len(mail.Threads) != 1 {
+		t.Fatalf("cy's InMail after the purge: %+v", mail)
+	}
+	if r := mustAPI(t, site, "GET", fmt.Sprintf("/api/v1/me/inmail/%d", mail.Threads[0].ID), cy, nil, 200); !strings.Contains(string(r.Body), "A role") || !strings.Contains(string(r.Body), "A former member") {
+		t.Errorf("the InMail they sent, after the purge: %s", r.Body)
+	}
 	// The messages they sent stay, from a former member.
 	got := readThread(t, site, bob, th.ID)
 	if len(got.Messages) != 2 || got.Messages[0].Body != "A message they sent" || got.Messages[0].Sender != nil {
@@ -134,6 +143,7 @@ func findNowhere(t *testing.T, db *sql.DB, id int64, handle string) {
 	tables := queryStrings(t, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	idColumns := map[string][]string{
 		"graph_changes": {"member_id", "other_id"}, "profile_changes": {"member_id"}, "audit_log": {"actor_id", "target_id"}, "members": {"id"},
+		"recruiter_notes": {"author_id"}, "inmail_messages": {"sender_id"},
 	}
 	for _, table := range tables {
 		rows, err := db.Query(`SELECT "from", "table" FROM pragma_foreign_key_list(?)`, table)
