@@ -353,14 +353,7 @@ func (s *Server) handleContactSaveForm(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) handleContactDeleteForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Contacts.Delete(r.Context(), id); err != nil {
-		return err
-	}
-	return redirect(w, r, "/contacts", "deleted")
+	return s.onID(w, r, s.svc.Contacts.Delete, "/contacts", "deleted")
 }
 
 // handleContactsImportForm imports an uploaded file (its format told by

@@ -119,14 +119,7 @@ func (s *Server) handleMessageSendForm(w http.ResponseWriter, r *http.Request) e
 }
 
 func (s *Server) handleThreadLeaveForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Messages.Leave(r.Context(), id); err != nil {
-		return err
-	}
-	return redirect(w, r, "/messages", "threadleft")
+	return s.onID(w, r, s.svc.Messages.Leave, "/messages", "threadleft")
 }
 
 func (s *Server) handleNotificationsPage(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -267,6 +268,19 @@ func formValues(r *http.Request, names ...string) map[string]string {
 		out[n] = r.PostFormValue(n)
 	}
 	return out
+}
+
+// onID runs action on the id in the path, then sends the browser to path
+// with the notice: the shape of the forms that delete or leave something.
+func (s *Server) onID(w http.ResponseWriter, r *http.Request, action func(context.Context, int64) error, path, notice string) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := action(r.Context(), id); err != nil {
+		return err
+	}
+	return redirect(w, r, path, notice)
 }
 
 func redirect(w http.ResponseWriter, r *http.Request, path, notice string) error {
@@ -540,14 +554,7 @@ func (s *Server) handlePositionSave(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) handlePositionDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Profiles.DeletePosition(r.Context(), id); err != nil {
-		return err
-	}
-	return redirect(w, r, "/me/edit", "deleted")
+	return s.onID(w, r, s.svc.Profiles.DeletePosition, "/me/edit", "deleted")
 }
 
 // formEducation reads an education form; empty years mean none.
@@ -628,14 +635,7 @@ func (s *Server) handleEducationSave(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) handleEducationDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Profiles.DeleteEducation(r.Context(), id); err != nil {
-		return err
-	}
-	return redirect(w, r, "/me/edit", "deleted")
+	return s.onID(w, r, s.svc.Profiles.DeleteEducation, "/me/edit", "deleted")
 }
 
 func (s *Server) handleSkillsSave(w http.ResponseWriter, r *http.Request) error {
@@ -736,12 +736,5 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Accounts.RevokeAccessToken(r.Context(), id); err != nil {
-		return err
-	}
-	return redirect(w, r, "/settings", "revoked")
+	return s.onID(w, r, s.svc.Accounts.RevokeAccessToken, "/settings", "revoked")
 }

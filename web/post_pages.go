@@ -267,14 +267,7 @@ func (s *Server) handlePostEditForm(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) handlePostDeleteForm(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if err := s.svc.Posts.Delete(r.Context(), id); err != nil {
-		return err
-	}
-	return redirect(w, r, "/", "postdeleted")
+	return s.onID(w, r, s.svc.Posts.Delete, "/", "postdeleted")
 }
 
 func (s *Server) handleReactForm(w http.ResponseWriter, r *http.Request) error {
