@@ -213,12 +213,12 @@ func (p *Progress) Done() { fmt.Fprintln(p.w) }
 // that committed out of id order.
 const changeWindow = 5 * time.Second
 
-// FollowChanges keeps the graph and search indexes in step with changes
-// made by other processes sharing the database, until ctx is done. It
-// reads the store's change logs every interval; each change is applied as
-// the store says things are now (the connections table for a pair, the
-// profile for a member), so reading one twice, or out of order, leaves the
-// index right. A change made through another process shows here within
+// FollowChanges keeps the graph, search and timeline indexes in step with
+// changes made by other processes sharing the database, until ctx is done.
+// It reads the store's change logs every interval; each change is applied
+// as the store says things are now (the connections table for a pair, the
+// profile for a member, whether a post is there), so reading one twice, or
+// out of order, leaves the index right. A change made through another process shows here within
 // about one interval.
 func (s *Services) FollowChanges(ctx context.Context, every time.Duration) {
 	db, g, ix, log := s.Network.db, s.Network.graph, s.Network.search, s.Network.log
@@ -272,6 +272,7 @@ func (s *Services) FollowChanges(ctx context.Context, every time.Duration) {
 		}
 		orgsSince = now
 	}
+	postFeed := s.followPosts()
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -283,6 +284,7 @@ func (s *Services) FollowChanges(ctx context.Context, every time.Duration) {
 		now := time.Now()
 		graphFeed.poll(ctx, now, log)
 		searchFeed.poll(ctx, now, log)
+		postFeed.poll(ctx, now, log)
 		pollOrganizations(now)
 	}
 }

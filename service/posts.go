@@ -11,6 +11,7 @@ import (
 
 	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/store"
+	"github.com/rapportnet/rapport/timeline"
 )
 
 // Posts runs posts, reactions, comments and the home feed. Who may see a
@@ -29,23 +30,36 @@ const FeedPageSize = 20
 // caller may not see, alike.
 func notFoundPost() error { return rapport.Errorf(rapport.ENOTFOUND, "Post not found.") }
 
-// visible reports whether viewer (0 for an anonymous one) may see p. A
-// member who shows their profile to members only shows their posts, and
-// their name on the posts they write as an organization, to members only.
+// visible reports whether viewer (0 for an anonymous one) may see p,
+// reading from the store whether a block stands between them (mayRead
+// says the rule).
 func (s *base) visible(ctx context.Context, viewer int64, p *rapport.Post) (bool, error) {
-	if p.Author.Status != rapport.StatusActive || (viewer == 0 && p.Author.Profile.Visibility == rapport.VisibilityMembers) {
-		return false, nil
-	}
-	if viewer != 0 && viewer != p.AuthorID {
+	blocked := false
+	if viewer != 0 && viewer != p.AuthorID && p.Author.Status == rapport.StatusActive {
 		a, b, err := s.db.FindBlocks(ctx, viewer, p.AuthorID)
-		if err != nil || a || b {
+		if err != nil {
 			return false, err
 		}
+		blocked = a || b
+	}
+	return s.mayRead(viewer, p, blocked), nil
+}
+
+// mayRead is the rule of who sees a post, for a viewer (0 for an anonymous
+// one) whom blocked says whether a block either way separates from the
+// author: the author's account must be open, and a member who shows their
+// profile to members only shows their posts, and their name on the posts
+// they write as an organization, to members only; a public post or an
+// organization's is for everyone else, a connections-only post for the
+// author and their connections as they are now.
+func (s *base) mayRead(viewer int64, p *rapport.Post, blocked bool) bool {
+	if p.Author.Status != rapport.StatusActive || (viewer == 0 && p.Author.Profile.Visibility == rapport.VisibilityMembers) || blocked {
+		return false
 	}
 	if p.Organization != nil || p.Audience == rapport.AudiencePublic {
-		return true, nil
+		return true
 	}
-	return viewer != 0 && (viewer == p.AuthorID || s.graph.Degree(viewer, p.AuthorID) == 1), nil
+	return viewer != 0 && (viewer == p.AuthorID || s.graph.Degree(viewer, p.AuthorID) == 1)
 }
 
 // Post returns a post the caller may see. Returns ENOTFOUND for one they
@@ -87,6 +101,7 @@ func (s *Posts) Write(ctx context.Context, body, audience string) (*rapport.Post
 	if err := s.db.CreatePost(ctx, p, s.now()); err != nil {
 		return nil, err
 	}
+	s.timelines.Add(timelinePost(store.Stamp(p)))
 	s.notifyMentions(ctx, c, p.ID, p.Mentions, nil)
 	return s.Post(ctx, p.ID)
 }
@@ -105,6 +120,7 @@ func (s *Posts) WriteAsOrganization(ctx context.Context, slug, body string) (*ra
 	if err := s.db.CreatePost(ctx, p, s.now()); err != nil {
 		return nil, err
 	}
+	s.timelines.Add(timelinePost(store.Stamp(p)))
 	return s.Post(ctx, p.ID)
 }
 
@@ -144,9 +160,13 @@ func (s *Posts) Delete(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	if rapport.ErrorCode(s.db.DeletePost(ctx, c.MemberID, id)) == rapport.ENOTFOUND {
+	st, err := s.db.DeletePost(ctx, c.MemberID, id)
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
 		return notFoundPost()
+	} else if err != nil {
+		return err
 	}
+	s.timelines.Remove(timelinePost(st))
 	return nil
 }
 
@@ -281,6 +301,12 @@ type FeedPage struct {
 // updates, their connections', and the public ones of the members and
 // organizations they follow, newest first. Returns EINVALID naming cursor
 // for a cursor that is not one of ours.
+//
+// The timeline index gives the newest posts of those sources, merged;
+// they are read from the store by id and shown if the caller may see them
+// now (mayRead), and more are taken until the page is full. Who may see a
+// post is thus decided when the feed is read, as for a post on its own:
+// the index only orders.
 func (s *Posts) Feed(ctx context.Context, cursor string) (*FeedPage, error) {
 	c, err := member(ctx)
 	if err != nil {
@@ -290,9 +316,48 @@ func (s *Posts) Feed(ctx context.Context, cursor string) (*FeedPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.db.FindFeed(ctx, c.MemberID, before, FeedPageSize+1)
+	src, err := s.db.FindFeedSources(ctx, c.MemberID)
 	if err != nil {
 		return nil, err
+	}
+	sources := feedSources(c.MemberID, s.graph.Connections(c.MemberID), src)
+	from := timeline.Stamp{}
+	if !before.At.IsZero() {
+		from = timeline.Stamp{At: before.At.UnixMicro(), ID: before.ID}
+	}
+	want := FeedPageSize + 1 // one more tells whether there is a next page
+	var list []*rapport.Post
+	// A few more than the page at first, for the posts the caller may not
+	// see (a followed member's connections-only posts, a closed account's);
+	// then twice as many each time, up to maxFeedBatch.
+	for n := want + want/4; ; n = min(2*n, maxFeedBatch) {
+		stamps := s.timelines.Newest(sources, from, n)
+		ids := make([]int64, len(stamps))
+		for i, st := range stamps {
+			ids[i] = st.ID
+		}
+		posts, err := s.db.FindPostsByID(ctx, c.MemberID, ids)
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[int64]*rapport.Post, len(posts))
+		for _, p := range posts {
+			byID[p.ID] = p
+		}
+		for _, st := range stamps {
+			// A post deleted since the index was read is not found, and
+			// skipped.
+			if p := byID[st.ID]; p != nil && s.mayRead(c.MemberID, p, src.Blocked[p.AuthorID]) {
+				list = append(list, p)
+				if len(list) == want {
+					break
+				}
+			}
+		}
+		if len(list) == want || len(stamps) < n {
+			break
+		}
+		from = stamps[len(stamps)-1]
 	}
 	page := &FeedPage{Posts: list}
 	if len(list) > FeedPageSize {
@@ -301,6 +366,30 @@ func (s *Posts) Feed(ctx context.Context, cursor string) (*FeedPage, error) {
 		page.Next = encodeFeedCursor(store.FeedCursor{At: last.CreatedAt, ID: last.ID})
 	}
 	return page, nil
+}
+
+// maxFeedBatch bounds the posts the feed reads from the store at once.
+const maxFeedBatch = 400
+
+// feedSources returns the timelines of a member's feed: their own posts
+// (those written as an organization too), their connections' and the
+// members' they follow, but no one's either side of a block with them,
+// and the organizations' they follow. A member both followed and
+// connected is listed twice; the merge shows their posts once.
+func feedSources(viewer int64, connections []int64, src store.FeedSources) []timeline.Source {
+	out := make([]timeline.Source, 0, 2+len(connections)+len(src.Members)+len(src.Organizations))
+	out = append(out, timeline.Source{Kind: timeline.Member, ID: viewer}, timeline.Source{Kind: timeline.AsOrganization, ID: viewer})
+	for _, list := range [][]int64{connections, src.Members} {
+		for _, id := range list {
+			if !src.Blocked[id] {
+				out = append(out, timeline.Source{Kind: timeline.Member, ID: id})
+			}
+		}
+	}
+	for _, id := range src.Organizations {
+		out = append(out, timeline.Source{Kind: timeline.Organization, ID: id})
+	}
+	return out
 }
 
 // MemberPosts returns the latest posts and updates of the member at handle
@@ -381,7 +470,9 @@ func (s *base) broadcast(ctx context.Context, c rapport.Caller, text string) {
 	p := &rapport.Post{AuthorID: c.MemberID, Kind: rapport.PostKindUpdate, Audience: rapport.AudienceConnections, Body: text}
 	if err := s.db.CreatePost(ctx, p, s.now()); err != nil {
 		s.log.Warn("profile update", "member", c.MemberID, "err", err)
+		return
 	}
+	s.timelines.Add(timelinePost(store.Stamp(p)))
 }
 
 // ShareUpdates reports whether the caller shares profile updates with

@@ -18,6 +18,7 @@ import (
 	"github.com/rapportnet/rapport/mail"
 	"github.com/rapportnet/rapport/search"
 	"github.com/rapportnet/rapport/store"
+	"github.com/rapportnet/rapport/timeline"
 )
 
 // Config holds the settings of the rules that a site may change.
@@ -72,11 +73,13 @@ type Services struct {
 }
 
 // Indexes are the in-memory indexes kept beside the store, each built from
-// it at start (BuildGraph, BuildSearch). A nil one starts empty.
+// it at start (BuildGraph, BuildSearch, BuildOrganizations,
+// BuildTimelines). A nil one starts empty.
 type Indexes struct {
 	Graph         *graph.Index
 	Search        *search.Index
 	Organizations *search.Organizations
+	Timelines     *timeline.Index
 }
 
 // New wires the services over one store and the indexes built from it.
@@ -96,7 +99,10 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 	if ix.Organizations == nil {
 		ix.Organizations = search.NewOrganizations()
 	}
-	base := base{db: db, graph: ix.Graph, search: ix.Search, orgs: ix.Organizations, profiles: newProfileCache(),
+	if ix.Timelines == nil {
+		ix.Timelines = timeline.New()
+	}
+	base := base{db: db, graph: ix.Graph, search: ix.Search, orgs: ix.Organizations, timelines: ix.Timelines, profiles: newProfileCache(),
 		reindexing: &sync.Mutex{}, streams: newStreams(), now: time.Now, log: log}
 	people := &Search{base: base, circles: newCircleCache(ix.Graph)}
 	accounts := &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)}
@@ -148,6 +154,9 @@ type base struct {
 	graph  *graph.Index  // beside the store: updated after each committed change
 	search *search.Index // the same
 	orgs   *search.Organizations
+	// timelines orders the posts of each member and organization for the
+	// home feed; beside the store like the graph.
+	timelines *timeline.Index
 	// profiles keeps profiles for showing them, dropped by every change
 	// (profileChanged); shared by every service.
 	profiles *profileCache

@@ -345,10 +345,13 @@ func (db *DB) FindAudit(ctx context.Context, orgID, targetID int64, limit int) (
 }
 
 // placeholders returns "$1, $2, ..., $n".
-func placeholders(n int) string {
+func placeholders(n int) string { return placeholdersFrom(1, n) }
+
+// placeholdersFrom is placeholders numbered from $first.
+func placeholdersFrom(first, n int) string {
 	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		if i > 1 {
+	for i := first; i < first+n; i++ {
+		if i > first {
 			b.WriteString(", ")
 		}
 		fmt.Fprintf(&b, "$%d", i)

@@ -21,6 +21,9 @@ func (db *DB) CreatePost(ctx context.Context, p *rapport.Post, now time.Time) er
 			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, p.AuthorID, org, p.Kind, p.Audience, p.Body, micros(now)).Scan(&p.ID); err != nil {
 			return err
 		}
+		if err := recordPostChange(ctx, tx, Stamp(p)); err != nil {
+			return err
+		}
 		return writeMentions(ctx, tx, p)
 	})
 }
@@ -52,15 +55,28 @@ func (db *DB) UpdatePost(ctx context.Context, p *rapport.Post, now time.Time) er
 	})
 }
 
-// DeletePost removes a post of authorID, with its reactions and comments.
-func (db *DB) DeletePost(ctx context.Context, authorID, id int64) error {
-	return db.write(ctx, "delete post", func(tx *Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM posts WHERE id = $1 AND author_id = $2`, id, authorID)
+// DeletePost removes a post of authorID, with its reactions and comments,
+// and returns its stamp. Returns ENOTFOUND when they wrote no such post.
+func (db *DB) DeletePost(ctx context.Context, authorID, id int64) (PostStamp, error) {
+	st := PostStamp{ID: id, AuthorID: authorID}
+	err := db.write(ctx, "delete post", func(tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `DELETE FROM posts WHERE id = $1 AND author_id = $2 RETURNING COALESCE(organization_id, 0), created_at`,
+			id, authorID).Scan(&st.OrganizationID, &st.At)
 		if err != nil {
-			return err
+			return notFound(err, "Post")
 		}
-		return mustAffect(res, "Post")
+		return recordPostChange(ctx, tx, st)
 	})
+	return st, err
+}
+
+// Stamp returns what the timeline index keeps of a post.
+func Stamp(p *rapport.Post) PostStamp {
+	st := PostStamp{ID: p.ID, AuthorID: p.AuthorID, At: micros(p.CreatedAt)}
+	if p.Organization != nil {
+		st.OrganizationID = p.Organization.ID
+	}
+	return st
 }
 
 // postColumns read a post with its author's card, its organization and its

@@ -517,19 +517,23 @@ func TestEditAndDeletePostStore(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			wantCode(t, db.DeletePost(ctx, bob.ID, victim.ID), rapport.ENOTFOUND)
+			_, err := db.DeletePost(ctx, bob.ID, victim.ID)
+			wantCode(t, err, rapport.ENOTFOUND)
 			if _, err := db.FindPost(ctx, 0, victim.ID); err != nil {
 				t.Fatalf("after bob's delete: %v", err)
 			}
 			if n := countRows(t, raw, "reactions", victim.ID); n != 2 {
 				t.Fatalf("%d reactions after bob's delete", n)
 			}
-			if err := db.DeletePost(ctx, ada.ID, victim.ID); err != nil {
+			if st, err := db.DeletePost(ctx, ada.ID, victim.ID); err != nil {
 				t.Fatal(err)
+			} else if want := store.Stamp(victim); st != want {
+				t.Fatalf("deleted post's stamp = %+v, want %+v", st, want)
 			}
-			_, err := db.FindPost(ctx, 0, victim.ID)
+			_, err = db.FindPost(ctx, 0, victim.ID)
 			wantCode(t, err, rapport.ENOTFOUND)
-			wantCode(t, db.DeletePost(ctx, ada.ID, victim.ID), rapport.ENOTFOUND)
+			_, err = db.DeletePost(ctx, ada.ID, victim.ID)
+			wantCode(t, err, rapport.ENOTFOUND)
 			for table, want := range map[string][2]int{"reactions": {0, 2}, "comments": {0, 1}, "post_mentions": {0, 1}} {
 				if got := [2]int{countRows(t, raw, table, victim.ID), countRows(t, raw, table, other.ID)}; got != want {
 					t.Fatalf("%s rows of the deleted and the kept post = %v, want %v", table, got, want)

@@ -75,7 +75,11 @@ func newTestSiteOn(t testing.TB, dsn, dir string) *testSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := service.New(db, service.Indexes{Graph: g, Search: ix, Organizations: orgs}, sender, cfg, log)
+	timelines, err := service.BuildTimelines(ctx, db, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := service.New(db, service.Indexes{Graph: g, Search: ix, Organizations: orgs, Timelines: timelines}, sender, cfg, log)
 	srv, err := web.NewServer(svc, db, web.Config{BaseURL: base, StreamHeartbeat: 50 * time.Millisecond}, log)
 	if err != nil {
 		t.Fatal(err)

@@ -260,14 +260,19 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 	if err != nil {
 		return err
 	}
-	svc := service.New(db, service.Indexes{Graph: g, Search: ix, Organizations: orgs}, sender, svcCfg, log)
+	timelines, err := service.BuildTimelines(ctx, db, stdout)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	svc := service.New(db, service.Indexes{Graph: g, Search: ix, Organizations: orgs, Timelines: timelines}, sender, svcCfg, log)
 	srv, err := web.NewServer(svc, db, web.Config{BaseURL: svcCfg.BaseURL, SessionMax: svcCfg.SessionMax, TrustProxy: cfg.TrustProxy}, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	db.Errors = srv.StoreError
-	// Other processes sharing the database change connections and profiles too.
+	// Other processes sharing the database change connections, profiles and posts too.
 	go svc.FollowChanges(ctx, 250*time.Millisecond)
 	// Closed accounts past their 14 days, and archives past their 72 hours.
 	go svc.PurgeEvery(ctx, time.Hour)
