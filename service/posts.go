@@ -346,8 +346,9 @@ func (s *Posts) Feed(ctx context.Context, cursor string) (*FeedPage, error) {
 		}
 		for _, st := range stamps {
 			// A post deleted since the index was read is not found, and
-			// skipped.
-			if p := byID[st.ID]; p != nil && s.mayRead(c.MemberID, p, src.Blocked[p.AuthorID]) {
+			// skipped; so is another post that took its id (SQLite hands
+			// out the id of the newest post again once it is deleted).
+			if p := byID[st.ID]; p != nil && p.CreatedAt.UnixMicro() == st.At && s.mayRead(c.MemberID, p, src.Blocked[p.AuthorID]) {
 				list = append(list, p)
 				if len(list) == want {
 					break

@@ -87,7 +87,9 @@ func (db *DB) ScanPosts(ctx context.Context, organizations func([]PostStamp), au
 }
 
 // PostChange says that a post was written or deleted; Exists says which
-// the store holds now.
+// the store holds now. SQLite hands the id of the newest post out again
+// once that post is deleted, so a post is the same only with the same
+// author and time.
 type PostChange struct {
 	ID     int64
 	Post   PostStamp
@@ -103,7 +105,7 @@ func (db *DB) FindPostChanges(ctx context.Context, afterID int64, since time.Tim
 	err := db.read(ctx, "find post changes", func(tx *Tx) error {
 		return eachRow(ctx, tx, `
 			SELECT c.id, c.post_id, c.author_id, COALESCE(c.organization_id, 0), c.posted_at,
-				EXISTS (SELECT 1 FROM posts p WHERE p.id = c.post_id)
+				EXISTS (SELECT 1 FROM posts p WHERE p.id = c.post_id AND p.author_id = c.author_id AND p.created_at = c.posted_at)
 			FROM (
 				SELECT * FROM (SELECT * FROM post_changes WHERE id > $1 ORDER BY id LIMIT 10000) AS fresh
 				UNION ALL
