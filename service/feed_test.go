@@ -296,3 +296,28 @@ func TestFeedAgreesWithTheStore(t *testing.T) {
 func containsAny(list, any []int64) bool {
 	return slices.ContainsFunc(list, func(id int64) bool { return slices.Contains(any, id) })
 }
+
+func TestRelationsOneByOneAgreeWithTheCircle(t *testing.T) {
+	s := newFeedSite(t)
+	viewer := s.members[0]
+	many := slices.Clone(s.members) // more than Relations places one by one
+	if len(many) <= 64 {
+		t.Fatalf("only %d members", len(many))
+	}
+	all := s.svc.Network.Relations(s.as(t, viewer), many)
+	for start := 0; start < len(many); start += 10 {
+		few := many[start:min(start+10, len(many))]
+		for id, rel := range s.svc.Network.Relations(s.as(t, viewer), append(few, few[0])) {
+			if rel != all[id] {
+				t.Fatalf("member %d: one by one %+v, through the circle %+v", id, rel, all[id])
+			}
+		}
+	}
+	degrees := map[int]int{}
+	for _, rel := range all {
+		degrees[rel.Degree]++
+	}
+	if len(degrees) < 3 {
+		t.Fatalf("the members are at only %d distinct degrees (%v): the test proves little", len(degrees), degrees)
+	}
+}

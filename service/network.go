@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/graph"
 	"github.com/rapportnet/rapport/store"
 )
 
@@ -673,11 +674,22 @@ func (s *Network) Relations(ctx context.Context, ids []int64) map[int64]rapport.
 	if c.Anonymous() || len(ids) == 0 {
 		return out
 	}
-	circle := s.graph.Circle(c.MemberID)
+	// A circle walks the caller's whole second degree: milliseconds for a
+	// member with a thousand connections among hubs. A page of a feed
+	// names a few dozen members, most of them connections; each one's
+	// degree on its own costs microseconds.
+	degree := func(id int64) graph.Degree { return s.graph.Degree(c.MemberID, id) }
+	if len(ids) > fewRelations {
+		degree = s.graph.Circle(c.MemberID).Degree
+	}
 	for _, id := range ids {
-		if id != c.MemberID {
-			out[id] = rapport.Relation{Degree: int(circle.Degree(id)), MutualCount: s.graph.MutualCount(c.MemberID, id)}
+		if _, done := out[id]; !done && id != c.MemberID {
+			out[id] = rapport.Relation{Degree: int(degree(id)), MutualCount: s.graph.MutualCount(c.MemberID, id)}
 		}
 	}
 	return out
 }
+
+// fewRelations is how many members Relations places one by one rather
+// than through the caller's circle.
+const fewRelations = 64

@@ -45,10 +45,12 @@ func (db *DB) ScanPosts(ctx context.Context, organizations func([]PostStamp), au
 	var last int64
 	var asOrg []PostStamp
 	err := db.read(ctx, "scan organization posts", func(tx *Tx) error {
+		// "> 0" rather than "IS NOT NULL", which SQLite answers by reading
+		// every post instead of the organization index.
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(author_id), 0) FROM posts`).Scan(&last); err != nil {
 			return err
 		}
-		return eachRow(ctx, tx, `SELECT id, author_id, organization_id, created_at FROM posts WHERE organization_id IS NOT NULL`, nil,
+		return eachRow(ctx, tx, `SELECT id, author_id, organization_id, created_at FROM posts WHERE organization_id > 0`, nil,
 			func(rows *sql.Rows) error {
 				var p PostStamp
 				err := rows.Scan(&p.ID, &p.AuthorID, &p.OrganizationID, &p.At)
