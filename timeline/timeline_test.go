@@ -180,3 +180,39 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("after a cursor tied on time: %v, want %v", got, want[2:4])
 	}
 }
+
+// TestConcurrentUse reads feeds while posts come and go, for the race
+// detector (go test -race), and checks that every page read is in order.
+func TestConcurrentUse(t *testing.T) {
+	ix := timeline.New()
+	sources := []timeline.Source{{Kind: timeline.Member, ID: 1}, {Kind: timeline.Member, ID: 2}, {Kind: timeline.Organization, ID: 1}}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rng := rand.New(rand.NewPCG(5, 6))
+		for id := int64(1); id <= 3000; id++ {
+			p := randomPost(rng, id)
+			p.Author = 1 + id%2
+			ix.Add(p)
+			if id%3 == 0 {
+				ix.Remove(p)
+			}
+		}
+	}()
+	for reading := true; reading; {
+		select {
+		case <-done:
+			reading = false
+		default:
+		}
+		page := ix.Newest(sources, timeline.Stamp{}, 30)
+		for i := 1; i < len(page); i++ {
+			if !page[i].Older(page[i-1]) {
+				t.Fatalf("page out of order at %d: %v", i, page)
+			}
+		}
+	}
+	if got := ix.Stats().Posts; got != 2000 {
+		t.Fatalf("index counts %d posts, want 2,000", got)
+	}
+}
