@@ -76,7 +76,8 @@ func (db *DB) FindClosedBefore(ctx context.Context, before time.Time) ([]int64, 
 // PurgeMember deletes a closed account and its personal data for good:
 // its row and, with it, everything that refers to it (profile, positions,
 // contacts, notes, settings, connections and invitations from both sides,
-// posts, comments, reactions, notifications, seats held). Messages it sent
+// posts (logged in post_changes), comments, reactions, notifications,
+// seats held). Messages it sent
 // stay in the others' threads, from no one. Its connections are removed
 // through the change log, so that other processes drop them from their
 // graph index, and its audit entries keep what was done but no longer who
@@ -110,6 +111,11 @@ func (db *DB) PurgeMember(ctx context.Context, id int64, now time.Time) ([]int64
 		}
 		// Failed sign-ins are counted by address.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE key = 'email:' || (SELECT email_key FROM members WHERE id = $1)`, id); err != nil {
+			return err
+		}
+		// Its posts go with the row: logged, so that every process drops
+		// them from its timeline index.
+		if err := recordPostChangesOf(ctx, tx, id); err != nil {
 			return err
 		}
 		for _, q := range []string{

@@ -31,6 +31,14 @@ func recordPostChange(ctx context.Context, tx *Tx, p PostStamp) error {
 	return err
 }
 
+// recordPostChangesOf notes, in the transaction that deletes them with
+// their author, that every post of a member changed.
+func recordPostChangesOf(ctx context.Context, tx *Tx, authorID int64) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO post_changes (post_id, author_id, organization_id, posted_at, at)
+		SELECT id, author_id, organization_id, created_at, $2 FROM posts WHERE author_id = $1`, authorID, micros(time.Now()))
+	return err
+}
+
 // ScanPosts hands over every post, for building the timeline index: first
 // those written as an organization, all at once to organizations; then
 // every author's posts of either kind, in no particular order, one call of

@@ -54,6 +54,29 @@ func TestPostChangesAndScan(t *testing.T) {
 			}
 		})
 
+		t.Run("PurgedAuthor", func(t *testing.T) {
+			carol := mustCreateMember(t, db, "carol")
+			hers := mustWritePost(t, db, carol, nil, kp, pub, "carol's", t0.Add(4*time.Second))
+			last, err := db.LastPostChange(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.CloseMember(ctx, carol.ID, t0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.PurgeMember(ctx, carol.ID, t0); err != nil {
+				t.Fatal(err)
+			}
+			changes, err := db.FindPostChanges(ctx, last, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []store.PostChange{{ID: last + 1, Post: store.Stamp(hers), Exists: false}}
+			if !slices.Equal(changes, want) {
+				t.Fatalf("changes after the purge = %+v, want %+v", changes, want)
+			}
+		})
+
 		t.Run("Scan", func(t *testing.T) {
 			var orgs []store.PostStamp
 			var mu sync.Mutex
