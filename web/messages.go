@@ -374,11 +374,8 @@ type profileViewsResponse struct {
 	Views []profileViewResponse `json:"views"`
 }
 
-type viewingRequest struct {
-	Mode string `json:"mode"`
-}
-
-type viewingResponse struct {
+// viewingJSON is how a member views profiles, asked and answered.
+type viewingJSON struct {
 	Mode string `json:"mode"`
 }
 
@@ -405,19 +402,19 @@ func (s *Server) handleAPIProfileViewing(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewingResponse{Mode: mode})
+	writeJSON(w, http.StatusOK, viewingJSON{Mode: mode})
 	return nil
 }
 
 func (s *Server) handleAPIProfileViewingPut(w http.ResponseWriter, r *http.Request) error {
-	var req viewingRequest
+	var req viewingJSON
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
 	if err := s.svc.Profiles.SetProfileViewing(r.Context(), req.Mode); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewingResponse{Mode: req.Mode})
+	writeJSON(w, http.StatusOK, req)
 	return nil
 }
 
