@@ -295,6 +295,15 @@ func (s *Network) ReceivedInvitations(ctx context.Context, ignored bool) ([]*rap
 // rule is kept.
 func (s *Network) asSeenBy(c rapport.Caller, list []*rapport.Invitation) []*rapport.Invitation {
 	now := s.now()
+	// A closed or suspended account is shown nowhere, its invitations
+	// included.
+	list = slices.DeleteFunc(list, func(inv *rapport.Invitation) bool {
+		other := inv.Sender
+		if inv.SenderID == c.MemberID {
+			other = inv.Recipient
+		}
+		return other != nil && other.Status != rapport.StatusActive
+	})
 	for _, inv := range list {
 		inv.Status = inv.StatusFor(c.MemberID, now)
 		if c.MemberID != inv.RecipientID {

@@ -83,6 +83,9 @@ func TestCloseAndPurgeAccount(t *testing.T) {
 	if got := connectionHandles(t, site, bob); len(got) != 0 {
 		t.Errorf("bob's connections show the closed account: %q", got)
 	}
+	if r := mustAPI(t, site, "GET", "/api/v1/invitations/sent", cy, nil, 200); strings.Contains(string(r.Body), "gone-member") {
+		t.Errorf("cy's invitation to the closed account is listed: %s", r.Body)
+	}
 	var seats []struct{ Status string }
 	mustAPI(t, site, "GET", "/api/v1/organizations/acme/seats", o.acmeAdmin, nil, 200).JSON(t, &seats)
 	for _, s := range seats {
