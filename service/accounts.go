@@ -61,8 +61,11 @@ func (s *Accounts) SignUp(ctx context.Context, in SignUp) (*rapport.Member, erro
 
 // LogIn is a sign-in attempt and where it comes from.
 type LogIn struct {
-	Email     string
-	Password  string
+	Email    string
+	Password string
+	// Code is the second factor, from the member's authenticator app or a
+	// recovery code, for a member who turned two-factor sign-in on.
+	Code      string
 	IP        string
 	UserAgent string
 }
@@ -97,6 +100,15 @@ func (s *Accounts) LogIn(ctx context.Context, in LogIn) (string, *rapport.Sessio
 		return "", nil, fmt.Errorf("verify password of member %d: %w", id, err)
 	} else if !ok {
 		return "", nil, s.loginFailed(ctx, keys, now)
+	}
+	if err := s.checkSecondFactor(ctx, id, in.Code); err != nil {
+		if rapport.ErrorCode(err) == rapport.EUNAUTHORIZED && strings.TrimSpace(in.Code) != "" {
+			// A wrong code counts as a failed sign-in, like a wrong password.
+			if err := s.db.RecordLoginFailure(ctx, keys, now, now.Add(-s.cfg.LoginWindow)); err != nil {
+				return "", nil, err
+			}
+		}
+		return "", nil, err
 	}
 	if status == rapport.StatusClosed {
 		// Logging in within the window reopens the account; after it, the
@@ -303,7 +315,7 @@ func (s *Accounts) ChangePassword(ctx context.Context, current, next string) err
 // ChangeEmail sets a new email address after checking the password.
 // Returns EUNAUTHORIZED naming password when it is wrong, EINVALID or
 // ECONFLICT naming email.
-func (s *Accounts) ChangeEmail(ctx context.Context, pw, email string) error {
+func (s *Accounts) ChangeEmail(ctx context.Context, pw, code, email string) error {
 	c, err := member(ctx)
 	if err != nil {
 		return err
@@ -313,6 +325,11 @@ func (s *Accounts) ChangeEmail(ctx context.Context, pw, email string) error {
 		return err
 	}
 	if _, err := s.confirmPassword(ctx, c, pw, "password"); err != nil {
+		return err
+	}
+	// With two-factor sign-in on, the password alone does not move the
+	// account to another address.
+	if err := s.checkSecondFactor(ctx, c.MemberID, code); err != nil {
 		return err
 	}
 	if err := s.db.UpdateEmail(ctx, c.MemberID, email, s.now()); err != nil {

@@ -151,6 +151,7 @@ type signUpRequest struct {
 type logInRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	Code     string `json:"code"` // the second factor, when it is on
 }
 
 type profileRequest struct {
@@ -236,6 +237,7 @@ type passwordChangeRequest struct {
 type emailChangeRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	Code     string `json:"code"` // the second factor, when it is on
 }
 
 type passwordResetRequest struct {
@@ -283,7 +285,7 @@ func (s *Server) handleAPISessionCreate(w http.ResponseWriter, r *http.Request) 
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	token, _, err := s.svc.Accounts.LogIn(r.Context(), service.LogIn{Email: req.Email, Password: req.Password, IP: s.clientIP(r), UserAgent: r.UserAgent()})
+	token, _, err := s.svc.Accounts.LogIn(r.Context(), service.LogIn{Email: req.Email, Password: req.Password, Code: req.Code, IP: s.clientIP(r), UserAgent: r.UserAgent()})
 	if err != nil {
 		return err
 	}
@@ -511,7 +513,7 @@ func (s *Server) handleAPIEmailChange(w http.ResponseWriter, r *http.Request) er
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	if err := s.svc.Accounts.ChangeEmail(r.Context(), req.Password, req.Email); err != nil {
+	if err := s.svc.Accounts.ChangeEmail(r.Context(), req.Password, req.Code, req.Email); err != nil {
 		return err
 	}
 	return s.handleAPIMe(w, r)

@@ -435,6 +435,13 @@ var authzTable = map[string]expect{
 	"POST /api/v1/me/close":                     api401(204),
 	"GET /settings/close":                       page(200),
 	"POST /settings/close":                      page(303),
+	"GET /api/v1/me/two-factor":                 api401(200),
+	"POST /api/v1/me/two-factor/setup":          api401(200),
+	"POST /api/v1/me/two-factor/enable":         {401, 409, 409},
+	"POST /api/v1/me/two-factor/disable":        {401, 409, 409},
+	"POST /settings/two-factor/setup":           page(200),
+	"POST /settings/two-factor/enable":          {toLogin, 409, 409},
+	"POST /settings/two-factor/disable":         {toLogin, 409, 409},
 }
 
 // fixture is what one row is tried against: a fresh owner with one object
@@ -884,8 +891,13 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 		api = map[string]any{"name": "Katherine Johnson", "emails": "kj@example.com"}
 	case "PUT /api/v1/me/find-by-email", "POST /contacts/find-by-email":
 		api = map[string]any{"find_by_email": "connections"}
-	case "POST /api/v1/me/exports/{id}/download", "POST /settings/data/exports/{id}/download", "POST /api/v1/me/close", "POST /settings/close":
+	case "POST /api/v1/me/exports/{id}/download", "POST /settings/data/exports/{id}/download", "POST /api/v1/me/close", "POST /settings/close",
+		"POST /api/v1/me/two-factor/setup", "POST /settings/two-factor/setup":
 		api = map[string]any{"password": testPassword}
+	case "POST /api/v1/me/two-factor/enable", "POST /settings/two-factor/enable":
+		api = map[string]any{"code": "000000"}
+	case "POST /api/v1/me/two-factor/disable", "POST /settings/two-factor/disable":
+		api = map[string]any{"password": testPassword, "code": "000000"}
 	}
 	if !strings.Contains(pattern, "/api/") && api != nil {
 		form = url.Values{}

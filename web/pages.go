@@ -125,6 +125,7 @@ type pageData struct {
 	ContactList *contactsPage       // the contacts page, or one contact's form
 	Data        *dataPage           // archives of the member's data, and imports
 	Refresh     int                 // seconds after which the page reloads itself, while something is built
+	TwoFactor   *twoFactorPage      // the two-factor section of the settings
 
 	req *http.Request
 }
@@ -197,6 +198,7 @@ var notices = map[string]string{
 	"contactadded":   "Contact added. Only you see it.",
 	"exporting":      "Your archive is being built. This page shows its progress.",
 	"closed":         "Your account is closed. Log in within 14 days to reopen it.",
+	"twofactoroff":   "Two-factor sign-in is off. Your password alone signs you in.",
 }
 
 func (s *Server) newPage(r *http.Request, title string) *pageData {
@@ -338,9 +340,10 @@ func (s *Server) handleLogInPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) handleLogIn(w http.ResponseWriter, r *http.Request) error {
 	data := s.newPage(r, "Log in")
-	data.Values = formValues(r, "email")
+	data.Values = formValues(r, "email", "code")
 	data.Next = localPath(r.PostFormValue("next"))
-	token, _, err := s.svc.Accounts.LogIn(r.Context(), service.LogIn{Email: data.Values["email"], Password: r.PostFormValue("password"), IP: s.clientIP(r), UserAgent: r.UserAgent()})
+	token, _, err := s.svc.Accounts.LogIn(r.Context(), service.LogIn{Email: data.Values["email"], Password: r.PostFormValue("password"),
+		Code: data.Values["code"], IP: s.clientIP(r), UserAgent: r.UserAgent()})
 	if err != nil {
 		return s.formError(w, r, "login", data, err)
 	}
@@ -666,6 +669,12 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request, status int
 	if data.Viewing, listErr = s.svc.Profiles.ProfileViewing(r.Context()); listErr != nil {
 		return listErr
 	}
+	if data.TwoFactor == nil {
+		data.TwoFactor = &twoFactorPage{}
+		if data.TwoFactor.Enabled, data.TwoFactor.RecoveryLeft, listErr = s.svc.Accounts.TwoFactorStatus(r.Context()); listErr != nil {
+			return listErr
+		}
+	}
 	if data.Form == "viewing" && data.Values["mode"] != "" {
 		data.Viewing = data.Values["mode"]
 	}
@@ -692,7 +701,7 @@ func (s *Server) handleEmailSave(w http.ResponseWriter, r *http.Request) error {
 	data := s.newPage(r, "Settings")
 	data.Form = "email"
 	data.Values = formValues(r, "email")
-	if err := s.svc.Accounts.ChangeEmail(r.Context(), r.PostFormValue("password"), data.Values["email"]); err != nil {
+	if err := s.svc.Accounts.ChangeEmail(r.Context(), r.PostFormValue("password"), r.PostFormValue("code"), data.Values["email"]); err != nil {
 		return s.settingsPage(w, r, 0, data, err)
 	}
 	return redirect(w, r, "/settings", "email")
