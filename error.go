@@ -20,6 +20,7 @@ const (
 	ETOOLARGE     = "too_large"    // the body is larger than the limit
 	EUNSUPPORTED  = "unsupported"  // the content type is not accepted
 	EINTERNAL     = "internal"     // a failure of ours; the message is always generic
+	EUNAVAILABLE  = "unavailable"  // too busy right now; try again in a moment
 )
 
 // Error is an error a user may see: a kind, a message that is safe to show,

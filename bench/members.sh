@@ -15,7 +15,7 @@ addr=127.0.0.1:18282
 go build -o "$dir/rapport" ./cmd/rapport
 "$dir/rapport" graph import --data "$dir" ../shared/data/github-developers.edges | tail -1
 "$dir/rapport" admin set-email --data "$dir" u31890 viewer@example.com >/dev/null
-"$dir/rapport" serve --addr "$addr" --data "$dir" --log-level warn "$@" 2>"$dir/serve.log" &
+"$dir/rapport" serve --no-rate-limits --addr "$addr" --data "$dir" --log-level warn "$@" 2>"$dir/serve.log" &
 for _ in $(seq 100); do curl -fs "http://$addr/readyz" >/dev/null && break; sleep 0.1; done
 post() { curl -fs -H 'Content-Type: application/json' -d "$2" "http://$addr$1"; }
 post /api/v1/password-resets '{"email":"viewer@example.com"}' >/dev/null

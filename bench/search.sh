@@ -16,7 +16,7 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 addr=127.0.0.1:18383
 go build -o "$work/rapport" ./cmd/rapport
-"$work/rapport" serve --addr "$addr" --data "$dir" --log-level warn >"$work/serve.out" 2>"$work/serve.log" &
+"$work/rapport" serve --no-rate-limits --addr "$addr" --data "$dir" --log-level warn >"$work/serve.out" 2>"$work/serve.log" &
 for _ in $(seq 1200); do curl -fs "http://$addr/readyz" >/dev/null && break; sleep 0.5; done
 grep -E 'built in' "$work/serve.out" || true
 python3 - "$dir/rapport.db" "$work" <<'PY'

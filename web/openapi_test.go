@@ -224,7 +224,7 @@ func TestOpenAPIErrorsDocumented(t *testing.T) {
 		inDoc = append(inDoc, v.(string))
 	}
 	kinds := []string{rapport.EINVALID, rapport.EBADREQUEST, rapport.ENOTFOUND, rapport.ECONFLICT, rapport.EUNAUTHORIZED,
-		rapport.EFORBIDDEN, rapport.ERATELIMITED, rapport.ETOOLARGE, rapport.EUNSUPPORTED, rapport.EINTERNAL}
+		rapport.EFORBIDDEN, rapport.ERATELIMITED, rapport.ETOOLARGE, rapport.EUNSUPPORTED, rapport.EINTERNAL, rapport.EUNAVAILABLE}
 	slices.Sort(inDoc)
 	slices.Sort(kinds)
 	if !slices.Equal(inDoc, kinds) {

@@ -27,6 +27,15 @@ type Config struct {
 	// StreamHeartbeat is how often a live stream sends a heartbeat and
 	// checks that its session still stands (25 s when 0).
 	StreamHeartbeat time.Duration
+	// NoRateLimits turns the routes' rate limits (web/limits.go) off: for
+	// load tests that play many members from one address, and for tests.
+	NoRateLimits bool
+	// MaxInFlight is how many requests are served at once (256 when 0).
+	// One more waits up to QueueWait (10 ms when 0) for a place, then is
+	// answered 503 with Retry-After: shedding what is too much at once
+	// keeps the time of what is served, instead of queueing without bound.
+	MaxInFlight int
+	QueueWait   time.Duration
 }
 
 // Pinger is the part of the store that /readyz asks.
@@ -36,14 +45,16 @@ type Pinger interface {
 
 // Server is the HTTP handler of a Rapport site.
 type Server struct {
-	svc     *service.Services
-	store   Pinger
-	cfg     Config
-	log     *slog.Logger
-	pages   *pages
-	metrics *metrics
-	routes  []route
-	handler http.Handler
+	svc      *service.Services
+	store    Pinger
+	cfg      Config
+	log      *slog.Logger
+	pages    *pages
+	metrics  *metrics
+	limits   *limiters
+	inFlight chan struct{} // a place a request served now
+	routes   []route
+	handler  http.Handler
 }
 
 // Access says who may call a route. It is declared once per route, in the
@@ -71,9 +82,13 @@ type route struct {
 	Method  string
 	Pattern string
 	Access  Access
-	API     bool  // errors are JSON; otherwise an HTML page
-	MaxBody int64 // the largest request body, when larger than the site's
-	handle  func(w http.ResponseWriter, r *http.Request) error
+	API     bool   // errors are JSON; otherwise an HTML page
+	MaxBody int64  // the largest request body, when larger than the site's
+	Limit   *limit // the route's rate limit, for costly or abusable routes
+	// Always routes are served when the server is full: health checks and
+	// metrics, and the live streams, which last as long as their page.
+	Always bool
+	handle func(w http.ResponseWriter, r *http.Request) error
 }
 
 // NewServer builds the handler. It fails when a page template is missing or
@@ -85,13 +100,20 @@ func NewServer(svc *service.Services, store Pinger, cfg Config, log *slog.Logger
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.MaxInFlight == 0 {
+		cfg.MaxInFlight = 256
+	}
+	if cfg.QueueWait == 0 {
+		cfg.QueueWait = 10 * time.Millisecond
+	}
 	if cfg.StreamHeartbeat == 0 {
 		cfg.StreamHeartbeat = 25 * time.Second
 	}
 	if cfg.SessionMax == 0 {
 		cfg.SessionMax = 365 * 24 * time.Hour
 	}
-	s := &Server{svc: svc, store: store, cfg: cfg, log: log, metrics: newMetrics()}
+	s := &Server{svc: svc, store: store, cfg: cfg, log: log, metrics: newMetrics(), limits: newLimiters(),
+		inFlight: make(chan struct{}, cfg.MaxInFlight)}
 	var err error
 	if s.pages, err = loadPages(); err != nil {
 		return nil, err
@@ -128,6 +150,14 @@ func (s *Server) wrap(rt route) http.Handler {
 			s.log.Info("request", "route", name, "status", rec.status, "duration_ms", float64(d.Microseconds())/1000)
 		}()
 
+		if !rt.Always {
+			if !s.enter() {
+				rec.Header().Set("Retry-After", "1")
+				s.fail(rec, r, api, rapport.Errorf(rapport.EUNAVAILABLE, "The site is busy; try again in a moment."))
+				return
+			}
+			defer s.leave()
+		}
 		r.Body = http.MaxBytesReader(rec, r.Body, max(s.cfg.MaxBodyBytes, rt.MaxBody))
 		caller, err := s.authenticate(rec, r, api)
 		if err != nil {
@@ -135,6 +165,10 @@ func (s *Server) wrap(rt route) http.Handler {
 			return
 		}
 		if caller.SeatID, err = s.seatOf(r, rt, api); err != nil {
+			s.fail(rec, r, api, err)
+			return
+		}
+		if err := s.checkLimit(r, rt, caller); err != nil {
 			s.fail(rec, r, api, err)
 			return
 		}
@@ -152,6 +186,26 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 	})
 }
+
+// enter takes one of the places of requests served at once, waiting up to
+// QueueWait for one; leave gives it back.
+func (s *Server) enter() bool {
+	select {
+	case s.inFlight <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(s.cfg.QueueWait)
+	defer t.Stop()
+	select {
+	case s.inFlight <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+func (s *Server) leave() { <-s.inFlight }
 
 // authenticate finds the caller from a bearer token (API only) or the session
 // cookie. A bearer token that does not work is an error; a stale cookie is
@@ -214,6 +268,7 @@ var statusOf = map[string]int{
 	rapport.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	rapport.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
 	rapport.EINTERNAL:     http.StatusInternalServerError,
+	rapport.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // fail answers with an error: JSON for the API, a page otherwise. Internal

@@ -42,8 +42,9 @@ func newTestSite(t testing.TB) *testSite {
 	return newTestSiteOn(t, filepath.Join(dir, "rapport.db"), dir)
 }
 
-// newTestSiteOn starts a site on the given database address.
-func newTestSiteOn(t testing.TB, dsn, dir string) *testSite {
+// newTestSiteOn starts a site on the given database address. The site
+// runs without rate limits unless configure turns them back on.
+func newTestSiteOn(t testing.TB, dsn, dir string, configure ...func(*web.Config)) *testSite {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn, nil)
@@ -80,7 +81,11 @@ func newTestSiteOn(t testing.TB, dsn, dir string) *testSite {
 		t.Fatal(err)
 	}
 	svc := service.New(db, service.Indexes{Graph: g, Search: ix, Organizations: orgs, Timelines: timelines}, sender, cfg, log)
-	srv, err := web.NewServer(svc, db, web.Config{BaseURL: base, StreamHeartbeat: 50 * time.Millisecond}, log)
+	webCfg := web.Config{BaseURL: base, StreamHeartbeat: 50 * time.Millisecond, NoRateLimits: true}
+	for _, f := range configure {
+		f(&webCfg)
+	}
+	srv, err := web.NewServer(svc, db, webCfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}

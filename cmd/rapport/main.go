@@ -70,6 +70,10 @@ type Config struct {
 	// TrustProxy takes the client's address from X-Forwarded-For, for
 	// sign-in throttling; only right behind a proxy that sets the header.
 	TrustProxy bool
+	// NoRateLimits turns the routes' rate limits off, for load tests.
+	NoRateLimits bool
+	// MaxInFlight is how many requests are served at once.
+	MaxInFlight int
 	// SQLGraph answers profile degrees in SQL, without the graph index, to
 	// measure what the index saves.
 	SQLGraph bool
@@ -147,6 +151,8 @@ func newFlagSet(name string, stderr io.Writer, getenv func(string) string) (*Con
 	fs.StringVar(&cfg.MailFrom, "mail-from", env("RAPPORT_MAIL_FROM", "Rapport <no-reply@localhost>"), "From address of the site's mail")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("RAPPORT_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&cfg.SQLGraph, "sql-graph", false, "answer profile degrees in SQL instead of from the graph index (for benchmarks only)")
+	fs.BoolVar(&cfg.NoRateLimits, "no-rate-limits", false, "turn the routes' rate limits off (for load tests from one address only)")
+	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", 256, "requests served at once; more are answered 503 with Retry-After")
 	trust := env("RAPPORT_TRUST_PROXY", "")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", trust == "true" || trust == "1", "take the client address from X-Forwarded-For")
 	return cfg, fs, nil
@@ -266,7 +272,8 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 		return err
 	}
 	svc := service.New(db, service.Indexes{Graph: g, Search: ix, Organizations: orgs, Timelines: timelines}, sender, svcCfg, log)
-	srv, err := web.NewServer(svc, db, web.Config{BaseURL: svcCfg.BaseURL, SessionMax: svcCfg.SessionMax, TrustProxy: cfg.TrustProxy}, log)
+	srv, err := web.NewServer(svc, db, web.Config{BaseURL: svcCfg.BaseURL, SessionMax: svcCfg.SessionMax, TrustProxy: cfg.TrustProxy,
+		NoRateLimits: cfg.NoRateLimits, MaxInFlight: cfg.MaxInFlight}, log)
 	if err != nil {
 		ln.Close()
 		return err
