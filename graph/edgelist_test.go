@@ -24,19 +24,3 @@ func TestReadEdgeList(t *testing.T) {
 		}
 	}
 }
-
-func FuzzReadEdgeList(f *testing.F) {
-	f.Add("1 2\n2 3\n# c\n3 3\n")
-	f.Add("0\t9999999999\n")
-	f.Fuzz(func(t *testing.T, in string) {
-		l, err := ReadEdgeList(strings.NewReader(in))
-		if err != nil {
-			return
-		}
-		for i, e := range l.Edges {
-			if e[0] >= e[1] || (i > 0 && !(l.Edges[i-1][0] < e[0] || (l.Edges[i-1][0] == e[0] && l.Edges[i-1][1] < e[1]))) {
-				t.Fatalf("edges not sorted, distinct and ordered: %v", l.Edges)
-			}
-		}
-	})
-}
