@@ -5,9 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -154,93 +151,6 @@ func TestCommands(t *testing.T) {
 			t.Fatal("a mysql URL was accepted")
 		}
 	})
-}
-
-// TestKill9KeepsAcknowledgedWrites builds the binary, signs members up from
-// several clients, kills the server with SIGKILL while they are at it, and
-// checks after a restart that every sign-up answered 201 is there.
-func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and kills the server; skipped with -short")
-	}
-	bin := filepath.Join(t.TempDir(), "rapport")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	t.Run("sqlite", func(t *testing.T) {
-		dir := t.TempDir()
-		killAndCheck(t, bin, []string{"--data", dir}, 3)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		killAndCheck(t, bin, []string{"--data", t.TempDir(), "--db", pgtest.URL(t)}, 2)
-	})
-}
-
-func killAndCheck(t *testing.T, bin string, args []string, rounds int) {
-	var acknowledged []string
-	for round := 0; round < rounds; round++ {
-		cmd, base := startBinary(t, bin, args)
-		var mu sync.Mutex
-		var wg sync.WaitGroup
-		stop := make(chan struct{})
-		for c := 0; c < 4; c++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := 0; ; i++ {
-					select {
-					case <-stop:
-						return
-					default:
-					}
-					handle := fmt.Sprintf("r%dc%dn%d", round, c, i)
-					status, _, err := tryPostJSON(base+"/api/v1/accounts", map[string]string{
-						"email": handle + "@example.com", "handle": handle, "display_name": handle, "password": strongPassword})
-					if err != nil {
-						return // the server is gone
-					}
-					if status == 201 {
-						mu.Lock()
-						acknowledged = append(acknowledged, handle)
-						mu.Unlock()
-					}
-				}
-			}()
-		}
-		// Kill once this round has had a few writes acknowledged, a random
-		// moment later, so the kill lands while writes are in flight however
-		// slow the machine is.
-		want := len(acknowledgedBefore(&mu, &acknowledged)) + 3
-		deadline := time.Now().Add(60 * time.Second) // against hanging only
-		for len(acknowledgedBefore(&mu, &acknowledged)) < want && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-		}
-		time.Sleep(time.Duration(rand.IntN(100)) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-		close(stop)
-		wg.Wait()
-	}
-	if len(acknowledged) == 0 {
-		t.Fatal("no sign-up was acknowledged before the kills")
-	}
-	cmd, base := startBinary(t, bin, args)
-	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
-	missing := 0
-	for _, h := range acknowledged {
-		if status, _ := get(t, base+"/api/v1/members/"+h); status != 200 {
-			missing++
-			t.Errorf("acknowledged sign-up %s is gone after kill -9 (status %d)", h, status)
-		}
-	}
-	t.Logf("%d acknowledged sign-ups across %d kills, %d missing", len(acknowledged), rounds, missing)
-}
-
-// acknowledgedBefore reads the list of acknowledged writes under its lock.
-func acknowledgedBefore(mu *sync.Mutex, list *[]string) []string {
-	mu.Lock()
-	defer mu.Unlock()
-	return append([]string(nil), *list...)
 }
 
 // startBinary starts the built binary on a free port and returns its URL.
