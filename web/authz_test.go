@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -1021,4 +1022,58 @@ func send(t *testing.T, site *testSite, rt web.RouteInfo, token string, seat int
 		return toLogin
 	}
 	return r.Status
+}
+
+// TestCookieAndBearerAgree calls every API route with the session cookie
+// and with the same kind of credential as a bearer token, and wants the
+// same answer: a scope check that differs between the two would let one
+// of them through where the other is refused. Two strangers (one a
+// cookie, one a token) try every route, each on their own, and the owner
+// every route that changes nothing.
+func TestCookieAndBearerAgree(t *testing.T) {
+	site := newTestSite(t)
+	f := newFixture(t, site)
+	quickMember(t, site, f.handle+"-friend")
+	quickMember(t, site, f.handle+"-blocked")
+	f.relate(t, site)
+	for i, rt := range site.Server.Routes() {
+		// Strangers of their own for each route: a route may end the
+		// session it was called with.
+		byToken, byCookie := quickMember(t, site, fmt.Sprintf("token-stranger-%d", i)), quickMember(t, site, fmt.Sprintf("cookie-stranger-%d", i))
+		key := rt.Method + " " + rt.Pattern
+		if !rt.API || strings.HasSuffix(rt.Pattern, "/stream") || strings.HasSuffix(rt.Pattern, "/import") || strings.HasSuffix(rt.Pattern, "/imports") {
+			continue
+		}
+		pairs := [][2]string{{byToken, byCookie}}
+		if rt.Method == "GET" && !strings.HasPrefix(rt.Pattern, "/api/v1/sessions") {
+			pairs = append(pairs, [2]string{f.token, f.token})
+		}
+		for _, p := range pairs {
+			bearer := send(t, site, rt, p[0], f.seat, key, f)
+			cookie := sendWithCookie(t, site, rt, p[1], f.seat, key, f)
+			if bearer != cookie {
+				t.Errorf("%s: %d with a bearer token, %d with the session cookie", key, bearer, cookie)
+			}
+		}
+	}
+}
+
+// sendWithCookie makes an API request with the session cookie instead of
+// a bearer token.
+func sendWithCookie(t *testing.T, site *testSite, rt web.RouteInfo, token string, seat int64, key string, f fixture) int {
+	t.Helper()
+	jsonBody, _ := f.body(key)
+	var raw []byte
+	if jsonBody != nil {
+		raw = []byte(mustJSON(t, jsonBody))
+	}
+	req, _ := http.NewRequest(rt.Method, site.URL+f.path(key), bytes.NewReader(raw))
+	if raw != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.AddCookie(&http.Cookie{Name: "rapport_session", Value: token})
+	if rt.Access == web.Seat {
+		req.Header.Set("Rapport-Seat", itoa(seat))
+	}
+	return site.do(req, raw).Status
 }
