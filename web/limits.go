@@ -28,16 +28,18 @@ type limit struct {
 // weekly limit and InMail monthly credits in the service; these bound the
 // rate of everything else a script could hammer.
 var (
-	limitSignUp   = &limit{name: "sign-up", every: 6 * time.Minute, burst: 5, byAddr: true} // 10 an hour
-	limitLogIn    = &limit{name: "login", every: 6 * time.Second, burst: 20, byAddr: true}  // 10 a minute
-	limitReset    = &limit{name: "reset", every: 12 * time.Minute, burst: 3, byAddr: true}  // 5 an hour
-	limitInvite   = &limit{name: "invitations", every: 3 * time.Second, burst: 20}          // 20 a minute
-	limitMessage  = &limit{name: "messages", every: time.Second, burst: 30}                 // 60 a minute
-	limitSearch   = &limit{name: "search", every: 50 * time.Millisecond, burst: 100}        // 20 a second
-	limitExport   = &limit{name: "exports", every: time.Hour, burst: 3}                     // 3, then 1 an hour
-	limitImport   = &limit{name: "imports", every: 5 * time.Minute, burst: 5}               // 12 an hour
-	limitWrite    = &limit{name: "writes", every: 500 * time.Millisecond, burst: 60}        // posts, comments, contacts
-	limitPassword = &limit{name: "password checks", every: 10 * time.Second, burst: 10}     // re-authentication
+	// Sign-ups and logins are counted by address: generously, since a
+	// whole office or a members' event may share one.
+	limitSignUp   = &limit{name: "sign-up", every: time.Minute, burst: 20, byAddr: true}   // 60 an hour
+	limitLogIn    = &limit{name: "login", every: time.Second, burst: 60, byAddr: true}     // 60 a minute
+	limitReset    = &limit{name: "reset", every: 12 * time.Minute, burst: 3, byAddr: true} // 5 an hour
+	limitInvite   = &limit{name: "invitations", every: 3 * time.Second, burst: 20}         // 20 a minute
+	limitMessage  = &limit{name: "messages", every: time.Second, burst: 30}                // 60 a minute
+	limitSearch   = &limit{name: "search", every: 50 * time.Millisecond, burst: 100}       // 20 a second
+	limitExport   = &limit{name: "exports", every: time.Hour, burst: 3}                    // 3, then 1 an hour
+	limitImport   = &limit{name: "imports", every: 5 * time.Minute, burst: 5}              // 12 an hour
+	limitWrite    = &limit{name: "writes", every: 500 * time.Millisecond, burst: 60}       // posts, comments, contacts
+	limitPassword = &limit{name: "password checks", every: 10 * time.Second, burst: 10}    // re-authentication
 )
 
 // limiters keeps a token bucket per limit and caller, forgetting those

@@ -45,7 +45,7 @@ func TestRateLimits(t *testing.T) {
 	}
 	// Sign-ups are counted by address.
 	var last int
-	for i := range 20 {
+	for i := range 40 {
 		r := site.api("POST", "/api/v1/accounts", "", map[string]any{"email": "n" + strconv.Itoa(i) + "@example.com", "handle": "newcomer-" + strconv.Itoa(i),
 			"display_name": "New", "password": testPassword})
 		last = r.Status
@@ -54,6 +54,6 @@ func TestRateLimits(t *testing.T) {
 		}
 	}
 	if last != http.StatusTooManyRequests {
-		t.Errorf("twenty sign-ups from one address: the last answered %d", last)
+		t.Errorf("forty sign-ups from one address: the last answered %d", last)
 	}
 }
