@@ -28,17 +28,11 @@ import (
 // connection acknowledged, and, on SQLite, that PRAGMA integrity_check says
 // ok.
 func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and kills the server; skipped with -short")
-	}
 	kills := 5
 	if v := os.Getenv("RAPPORT_CRASH_KILLS"); v != "" {
 		kills, _ = strconv.Atoi(v)
 	}
-	bin := filepath.Join(t.TempDir(), "rapport")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	t.Run("sqlite", func(t *testing.T) {
 		dir := t.TempDir()
 		crashAndCheck(t, bin, []string{"--data", dir, "--no-rate-limits"}, kills, filepath.Join(dir, "rapport.db"))
@@ -46,6 +40,20 @@ func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
 	t.Run("postgres", func(t *testing.T) {
 		crashAndCheck(t, bin, []string{"--data", t.TempDir(), "--db", pgtest.URL(t), "--no-rate-limits"}, kills, "")
 	})
+}
+
+// buildBinary builds rapport for a test that starts it, signals it and
+// kills it; such tests are skipped with -short.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and signals the server; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "rapport")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // acks are the writes the server answered with success.

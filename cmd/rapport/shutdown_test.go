@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,13 +18,7 @@ import (
 // took, and exits cleanly; after a restart every post answered 201 is
 // there.
 func TestGracefulShutdownUnderLoad(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and signals the server; skipped with -short")
-	}
-	bin := filepath.Join(t.TempDir(), "rapport")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	t.Run("sqlite", func(t *testing.T) { shutdownUnderLoad(t, bin, []string{"--data", t.TempDir(), "--no-rate-limits"}) })
 	t.Run("postgres", func(t *testing.T) {
 		shutdownUnderLoad(t, bin, []string{"--data", t.TempDir(), "--db", pgtest.URL(t), "--no-rate-limits"})
