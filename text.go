@@ -21,6 +21,9 @@ func foldMarks() transform.Transformer {
 // "zoe muller" and "ZOE MULLER" are one key. The same in Go for both
 // databases, which case-fold text each in their own way.
 func Fold(s string) string {
+	// The transformers stop at a byte that is not UTF-8: one in a query
+	// would leave the accents of the whole text on.
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	out, _, err := transform.String(foldMarks(), s)
 	if err != nil {
 		out = s

@@ -14,6 +14,7 @@ func TestFold(t *testing.T) {
 		"Ｆｕｌｌｗｉｄｔｈ":            "fullwidth",
 		"Łódź":                 "łodz", // ł is a letter of its own, not l with a mark
 		"":                     "",
+		"Zoë\xffMüller":        "zoe\ufffdmuller", // not UTF-8: folded all the same
 	} {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
