@@ -512,7 +512,8 @@ func (s *Network) Mutuals(ctx context.Context, handle string, offset, limit int)
 	if err != nil {
 		return nil, 0, err
 	}
-	other, _, err := s.other(ctx, c, handle)
+	// Hidden both ways: the caller's own block too.
+	other, err := s.reachable(ctx, c, handle, "")
 	if err != nil {
 		return nil, 0, err
 	}
@@ -541,7 +542,8 @@ func (s *Network) IntroductionPath(ctx context.Context, handle string) ([]*rappo
 	if err != nil {
 		return nil, err
 	}
-	other, _, err := s.other(ctx, c, handle)
+	// Hidden both ways: the caller's own block too.
+	other, err := s.reachable(ctx, c, handle, "")
 	if err != nil {
 		return nil, err
 	}
@@ -605,7 +607,8 @@ func (s *Network) MemberConnections(ctx context.Context, handle string, limit, o
 	if err != nil {
 		return nil, err
 	}
-	other, _, err := s.other(ctx, c, handle)
+	// Hidden both ways: the caller's own block too.
+	other, err := s.reachable(ctx, c, handle, "")
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,8 @@ const (
 	ended     = "ended"      // a session that was logged out
 	connected = "connection" // a member connected to the owner
 	blocked   = "blocked"    // a member the owner blocked
+	blocker   = "blocker"    // a member who blocked the owner
+	second    = "2nd-degree" // a connection of the owner's connection
 	// The owner works at an organization (a position linked to its page)
 	// and holds an active Recruiter seat of it. Around them:
 	orgSuper    = "org super admin"   // the organization's super admin, its creator
@@ -733,6 +735,37 @@ func (f fixture) relate(t *testing.T, site *testSite) {
 	}
 }
 
+// around makes a member who blocked the owner, and a connection of the
+// owner's connection (a 2nd-degree member), and returns their tokens.
+func (f fixture) around(t *testing.T, site *testSite) (blockerToken, secondToken string) {
+	t.Helper()
+	ctx := context.Background()
+	blockerToken, secondToken = quickMember(t, site, f.handle+"-blocker"), quickMember(t, site, f.handle+"-second")
+	owner, friend := mustAuth(t, site, f.token).MemberID, mustAuth(t, site, quickSession(t, site, memberID(t, site, f.handle+"-friend"))).MemberID
+	if err := site.DB.CreateBlock(ctx, mustAuth(t, site, blockerToken).MemberID, owner, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	secondID := mustAuth(t, site, secondToken).MemberID
+	inv := &rapport.Invitation{SenderID: secondID, RecipientID: friend, HowMet: rapport.HowMetFriend, Status: rapport.InvitationPending, CreatedAt: time.Now()}
+	if err := site.DB.CreateInvitation(ctx, inv); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := site.DB.AcceptInvitation(ctx, inv.ID, friend, time.Now().Add(-time.Hour), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	site.Svc.Graph().Add(secondID, friend)
+	return blockerToken, secondToken
+}
+
+func memberID(t *testing.T, site *testSite, handle string) int64 {
+	t.Helper()
+	m, err := site.DB.FindMemberByHandle(context.Background(), handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.ID
+}
+
 // path fills a route pattern with the owner's objects.
 func (f fixture) path(pattern string) string {
 	_, p, _ := strings.Cut(pattern, " ")
@@ -939,8 +972,9 @@ func TestAuthorizationTable(t *testing.T) {
 				connected: quickMember(t, site, f.handle+"-friend"), blocked: quickMember(t, site, f.handle+"-blocked")}
 			maps.Copy(tokens, f.tokens)
 			f.relate(t, site)
+			tokens[blocker], tokens[second] = f.around(t, site)
 			changesOrg := (strings.Contains(key, "/organizations/{slug}") || strings.Contains(key, "/org/{slug}")) && rt.Method != "GET"
-			for _, kind := range []string{anonymous, stranger, connected, blocked, revokedSeat, otherSeat, orgSuper, orgContent, orgSeats, ended, owner} {
+			for _, kind := range []string{anonymous, stranger, connected, second, blocked, blocker, revokedSeat, otherSeat, orgSuper, orgContent, orgSeats, ended, owner} {
 				on, token := f, tokens[kind]
 				if changesOrg && slices.Contains(orgKinds, kind) {
 					on = newFixture(t, site)
@@ -957,7 +991,7 @@ func TestAuthorizationTable(t *testing.T) {
 				if v, ok := connectionGets[key]; ok && kind == connected {
 					expected = v
 				}
-				if v, ok := blockedGets[key]; ok && kind == blocked {
+				if v, ok := blockedGets[key]; ok && (kind == blocked || kind == blocker) {
 					expected = v
 				}
 				if v, ok := orgGets[key][kind]; ok {
