@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/rapportnet/rapport"
@@ -69,7 +70,12 @@ func jsonError(err error) error {
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
 		return rapport.Errorf(rapport.EBADREQUEST, "The body is not valid JSON.")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		// encoding/json quotes the name with %q: unquote it, so that the
+		// field is named as the body has it.
+		field := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		if f, err := strconv.Unquote(field); err == nil {
+			field = f
+		}
 		return &rapport.Error{Code: rapport.EBADREQUEST, Field: field, Message: fmt.Sprintf("Unknown field %q.", field)}
 	}
 	return rapport.Errorf(rapport.EBADREQUEST, "The body could not be read as JSON.")
