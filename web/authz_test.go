@@ -33,6 +33,7 @@ const (
 	blocked   = "blocked"    // a member the owner blocked
 	blocker   = "blocker"    // a member who blocked the owner
 	second    = "2nd-degree" // a connection of the owner's connection
+	closed    = "closed"     // a member whose account is closed, with the token they had
 	// The owner works at an organization (a position linked to its page)
 	// and holds an active Recruiter seat of it. Around them:
 	orgSuper    = "org super admin"   // the organization's super admin, its creator
@@ -973,8 +974,12 @@ func TestAuthorizationTable(t *testing.T) {
 			maps.Copy(tokens, f.tokens)
 			f.relate(t, site)
 			tokens[blocker], tokens[second] = f.around(t, site)
+			tokens[closed] = quickMember(t, site, f.handle+"-closed")
+			if err := site.DB.CloseMember(context.Background(), mustAuth(t, site, tokens[closed]).MemberID, time.Now()); err != nil {
+				t.Fatal(err)
+			}
 			changesOrg := (strings.Contains(key, "/organizations/{slug}") || strings.Contains(key, "/org/{slug}")) && rt.Method != "GET"
-			for _, kind := range []string{anonymous, stranger, connected, second, blocked, blocker, revokedSeat, otherSeat, orgSuper, orgContent, orgSeats, ended, owner} {
+			for _, kind := range []string{anonymous, stranger, connected, second, blocked, blocker, revokedSeat, otherSeat, orgSuper, orgContent, orgSeats, ended, closed, owner} {
 				on, token := f, tokens[kind]
 				if changesOrg && slices.Contains(orgKinds, kind) {
 					on = newFixture(t, site)
@@ -983,7 +988,7 @@ func TestAuthorizationTable(t *testing.T) {
 				got := send(t, site, rt, token, on.seatFor(kind), key, on)
 				expected := want.stranger
 				switch kind {
-				case anonymous, ended:
+				case anonymous, ended, closed:
 					expected = want.anonymous
 				case owner:
 					expected = want.owner
@@ -997,7 +1002,7 @@ func TestAuthorizationTable(t *testing.T) {
 				if v, ok := orgGets[key][kind]; ok {
 					expected = v
 				}
-				if kind == ended && strings.HasPrefix(rt.Pattern, "/api/") {
+				if (kind == ended || kind == closed) && strings.HasPrefix(rt.Pattern, "/api/") {
 					expected = 401 // a bearer token that does not work is refused, whatever the route
 				}
 				if got != expected {
