@@ -116,7 +116,8 @@ type archiveFile struct {
 
 // exportData is what the files of one archive are written from.
 type exportData struct {
-	member *rapport.Member
+	member      *rapport.Member
+	connections []rapport.ExportConnection // read once, for Connections.csv and Notes.csv
 }
 
 // exportSteps are the files of an archive, in order; README.txt comes
@@ -147,6 +148,9 @@ func (s *Exports) Archive(ctx context.Context, memberID int64, progress func(don
 		return nil, err
 	}
 	x := &exportData{member: m}
+	if x.connections, err = s.db.FindExportConnections(ctx, memberID); err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	z := zip.NewWriter(&buf)
 	readme, err := z.Create("README.txt")
@@ -304,12 +308,8 @@ var connectionsHeader = []string{"First Name", "Last Name", "URL", "Email Addres
 const exportDay = "02 Jan 2006"
 
 func writeConnectionsCSV(ctx context.Context, s *Exports, x *exportData, w io.Writer) error {
-	list, err := s.db.FindExportConnections(ctx, x.member.ID)
-	if err != nil {
-		return err
-	}
 	var rows [][]string
-	for _, c := range list {
+	for _, c := range x.connections {
 		rows = append(rows, []string{c.FirstName, c.LastName, s.baseURL + "/in/" + c.Handle, c.Email, c.Company, c.Position, c.ConnectedOn.UTC().Format(exportDay)})
 	}
 	return writeCSV(w, connectionsHeader, rows)
@@ -451,12 +451,8 @@ func writeContactsVCF(ctx context.Context, s *Exports, x *exportData, w io.Write
 }
 
 func writeNotesCSV(ctx context.Context, s *Exports, x *exportData, w io.Writer) error {
-	list, err := s.db.FindExportConnections(ctx, x.member.ID)
-	if err != nil {
-		return err
-	}
 	var rows [][]string
-	for _, c := range list {
+	for _, c := range x.connections {
 		if c.Note != "" || len(c.Tags) > 0 {
 			rows = append(rows, []string{c.Handle, strings.TrimSpace(c.FirstName + " " + c.LastName), c.Note, strings.Join(c.Tags, ",")})
 		}

@@ -32,7 +32,7 @@ func (s *base) notify(ctx context.Context, n *rapport.Notification) {
 			return
 		}
 	}
-	m, err := s.db.FindMemberByID(ctx, n.MemberID)
+	m, err := s.db.FindMemberSummary(ctx, n.MemberID)
 	if err != nil || m.Status != rapport.StatusActive {
 		s.logNotify(err, n)
 		return
@@ -221,7 +221,7 @@ func (s *Notifications) CloseStream(st *Stream) { s.streams.remove(st) }
 func (s *Notifications) CheckStream(ctx context.Context, st *Stream) error {
 	c := st.caller
 	ended := rapport.Errorf(rapport.EUNAUTHORIZED, "Your session has ended. Sign in again.")
-	m, err := s.db.FindMemberByID(ctx, c.MemberID)
+	m, err := s.db.FindMemberSummary(ctx, c.MemberID)
 	if err != nil {
 		return err
 	} else if m.Status != rapport.StatusActive {

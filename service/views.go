@@ -16,10 +16,7 @@ type viewLog struct {
 	seen map[viewKey]time.Time
 }
 
-type viewKey struct {
-	viewer, viewed int64
-	private        bool
-}
+type viewKey struct{ viewer, viewed int64 }
 
 const (
 	viewLogEvery = time.Hour
@@ -50,16 +47,19 @@ func (s *Profiles) recordView(ctx context.Context, c rapport.Caller, viewed int6
 	if c.Anonymous() || c.SeatID != 0 || c.MemberID == viewed {
 		return
 	}
+	// A view again within the hour is not written, whatever the mode now:
+	// the view written stays true, and no view is told in a mode it was
+	// not made in.
+	now := s.now()
+	if !s.views.due(viewKey{c.MemberID, viewed}, now) {
+		return
+	}
 	mode, err := s.db.FindProfileViewing(ctx, c.MemberID)
 	if err != nil {
 		s.log.Error("record profile view", "err", err)
 		return
 	}
-	now := s.now()
 	private := mode == rapport.ViewingPrivate
-	if !s.views.due(viewKey{c.MemberID, viewed, private}, now) {
-		return
-	}
 	if err := s.db.RecordProfileView(ctx, viewed, c.MemberID, private, now, now.AddDate(0, 0, -rapport.ProfileViewDays)); err != nil {
 		s.log.Error("record profile view", "err", err)
 	}

@@ -116,6 +116,9 @@ type ContactFilter struct {
 	Offset  int
 }
 
+// contactEmailBatch is how many contacts' emails are read by id.
+const contactEmailBatch = 500
+
 // FindContacts returns a member's contacts that f selects, by name, with
 // their emails.
 func (db *DB) FindContacts(ctx context.Context, f ContactFilter) ([]*rapport.Contact, error) {
@@ -154,8 +157,19 @@ func (db *DB) FindContacts(ctx context.Context, f ContactFilter) ([]*rapport.Con
 		if err != nil || len(out) == 0 {
 			return err
 		}
-		return eachRow(ctx, tx, `SELECT e.contact_id, e.email FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
-			WHERE c.owner_id = $1 ORDER BY e.contact_id, e.position`, []any{f.OwnerID}, func(rows *sql.Rows) error {
+		// A page's contacts by id; all of the owner's at once for a whole
+		// list (an export, an import), which may be too many to name.
+		query, args := `SELECT e.contact_id, e.email FROM contact_emails e JOIN contacts c ON c.id = e.contact_id
+			WHERE c.owner_id = $1 ORDER BY e.contact_id, e.position`, []any{f.OwnerID}
+		if len(out) <= contactEmailBatch {
+			ids := make([]int64, len(out))
+			for i, c := range out {
+				ids[i] = c.ID
+			}
+			query, args = `SELECT contact_id, email FROM contact_emails WHERE contact_id IN (`+placeholders(len(ids))+`)
+				ORDER BY contact_id, position`, int64Args(ids)
+		}
+		return eachRow(ctx, tx, query, args, func(rows *sql.Rows) error {
 			var id int64
 			var email string
 			if err := rows.Scan(&id, &email); err != nil {
