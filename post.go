@@ -46,6 +46,9 @@ type Post struct {
 	Reactions  map[string]int
 	MyReaction string
 	Comments   int
+	// Hidden is set when a site operator hid the post after a report: no
+	// one sees it any more.
+	Hidden bool
 }
 
 // Comment is a comment on a post.

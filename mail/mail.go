@@ -24,6 +24,9 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// ReplyTo is where a reply goes, when not to the site's From address:
+	// the operators' address, for a message a member may answer.
+	ReplyTo string
 }
 
 // Sender sends messages.
@@ -55,6 +58,9 @@ func render(from string, m Message, now time.Time) []byte {
 	var b strings.Builder
 	fmt.Fprintf(&b, "From: %s\r\n", from)
 	fmt.Fprintf(&b, "To: %s\r\n", m.To)
+	if m.ReplyTo != "" {
+		fmt.Fprintf(&b, "Reply-To: %s\r\n", m.ReplyTo)
+	}
 	fmt.Fprintf(&b, "Subject: %s\r\n", mime.QEncoding.Encode("utf-8", m.Subject))
 	fmt.Fprintf(&b, "Date: %s\r\n", now.Format(time.RFC1123Z))
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")

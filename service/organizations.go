@@ -283,6 +283,11 @@ func (s *Organizations) audit(ctx context.Context, orgID, targetID int64) ([]*ra
 	if err != nil {
 		return nil, err
 	}
+	return list, s.withAuditMembers(ctx, list)
+}
+
+// withAuditMembers reads the members and organizations of audit entries.
+func (s *base) withAuditMembers(ctx context.Context, list []*rapport.AuditEntry) error {
 	var members, orgs []int64
 	for _, e := range list {
 		members = append(members, e.ActorID, e.TargetID)
@@ -290,11 +295,11 @@ func (s *Organizations) audit(ctx context.Context, orgID, targetID int64) ([]*ra
 	}
 	cards, err := s.db.FindMemberCards(ctx, members)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	found, err := s.db.FindOrganizations(ctx, orgs)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	byID := map[int64]*rapport.Organization{}
 	for _, o := range found {
@@ -303,7 +308,7 @@ func (s *Organizations) audit(ctx context.Context, orgID, targetID int64) ([]*ra
 	for _, e := range list {
 		e.Actor, e.Target, e.Organization = cards[e.ActorID], cards[e.TargetID], byID[e.OrganizationID]
 	}
-	return list, nil
+	return nil
 }
 
 // Mine returns the organizations the caller follows, and those where they

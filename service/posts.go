@@ -51,9 +51,10 @@ func (s *base) visible(ctx context.Context, viewer int64, p *rapport.Post) (bool
 // profile to members only shows their posts, and their name on the posts
 // they write as an organization, to members only; a public post or an
 // organization's is for everyone else, a connections-only post for the
-// author and their connections as they are now.
+// author and their connections as they are now. A post an operator hid
+// after a report is for no one.
 func (s *base) mayRead(viewer int64, p *rapport.Post, blocked bool) bool {
-	if p.Author.Status != rapport.StatusActive || (viewer == 0 && p.Author.Profile.Visibility == rapport.VisibilityMembers) || blocked {
+	if p.Hidden || p.Author.Status != rapport.StatusActive || (viewer == 0 && p.Author.Profile.Visibility == rapport.VisibilityMembers) || blocked {
 		return false
 	}
 	if p.Organization != nil || p.Audience == rapport.AudiencePublic {

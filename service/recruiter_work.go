@@ -405,5 +405,40 @@ func (s *InMail) Report(ctx context.Context, id int64, reason string) error {
 	if err := rapport.ValidateReportReason(reason); err != nil {
 		return err
 	}
-	return s.db.CloseInMail(ctx, c.MemberID, id, rapport.InMailReported, strings.TrimSpace(reason), s.now())
+	memberID, excerpt, err := s.reportable(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := s.db.CloseInMail(ctx, c.MemberID, id, rapport.InMailReported, strings.TrimSpace(reason), s.now()); err != nil {
+		return err
+	}
+	if memberID == 0 {
+		return nil // its writer's account is gone: there is no one to act on
+	}
+	// The site's operators see it among the reports (Moderation).
+	_, err = s.db.CreateReport(ctx, &rapport.Report{ReporterID: c.MemberID, MemberID: memberID, Subject: rapport.SubjectInMail, SubjectID: id,
+		Reason: "other", Details: strings.TrimSpace(reason), Excerpt: excerpt}, s.now())
+	return err
+}
+
+// reportable returns, for an InMail thread the caller received, the member
+// who wrote it from the seat (the last who did) and the text the seat
+// sent, as a report keeps them. Returns ENOTFOUND for a thread the caller
+// did not receive.
+func (s *InMail) reportable(ctx context.Context, id int64) (memberID int64, excerpt string, err error) {
+	t, err := s.Thread(ctx, id)
+	if err != nil {
+		return 0, "", err
+	}
+	var b strings.Builder
+	b.WriteString(t.Subject + "\n")
+	for _, m := range t.Messages {
+		if m.FromSeat {
+			if m.Sender != nil && m.Sender.ID != 0 {
+				memberID = m.Sender.ID
+			}
+			b.WriteString("\n" + m.Body + "\n")
+		}
+	}
+	return memberID, truncate(b.String(), rapport.ReportExcerptMax), nil
 }

@@ -33,6 +33,9 @@ type Config struct {
 	MaxConcurrentHashes   int           // password hashes computed at once (each takes 19 MiB)
 	MaxInvitationsPerWeek int           // invitations one member sends in a rolling 7 days
 	MaxConnections        int           // connections one member has at most
+	// AppealsAddress is where replies to moderation mail go, so that a
+	// member can appeal by replying; the site's From address when "".
+	AppealsAddress string
 	// SQLGraph answers the degree and mutual count of profiles in SQL rather
 	// than from the graph index: only to measure what the index saves.
 	SQLGraph bool
@@ -70,6 +73,7 @@ type Services struct {
 	Contacts      *Contacts
 	Exports       *Exports
 	Imports       *Imports
+	Moderation    *Moderation
 }
 
 // Indexes are the in-memory indexes kept beside the store, each built from
@@ -109,6 +113,7 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 	profiles := &Profiles{base: base, sqlGraph: cfg.SQLGraph, views: newViewLog()}
 	network := &Network{base: base, cfg: cfg}
 	contacts := &Contacts{base: base}
+	posts, messages, inmail := &Posts{base: base}, &Messages{base: base}, &InMail{base: base}
 	return &Services{
 		Accounts:      accounts,
 		Profiles:      profiles,
@@ -117,13 +122,14 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 		Organizations: &Organizations{base: base},
 		Seats:         &Seats{base: base},
 		Recruiter:     &Recruiter{base: base, people: people},
-		InMail:        &InMail{base: base},
-		Posts:         &Posts{base: base},
-		Messages:      &Messages{base: base},
+		InMail:        inmail,
+		Posts:         posts,
+		Messages:      messages,
 		Notifications: &Notifications{base: base},
 		Contacts:      contacts,
 		Exports:       &Exports{base: base, accounts: accounts, baseURL: cfg.BaseURL, builds: make(chan struct{}, maxBuilds)},
 		Imports:       &Imports{base: base, profiles: profiles, contacts: contacts, network: network},
+		Moderation:    &Moderation{base: base, posts: posts, messages: messages, inmail: inmail, mail: sender, cfg: cfg},
 	}
 }
 
@@ -146,6 +152,7 @@ func (s *Services) SetClock(now func() time.Time) {
 	s.Contacts.now = now
 	s.Exports.now = now
 	s.Imports.now = now
+	s.Moderation.now = now
 }
 
 // base is what every service has.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -323,14 +324,19 @@ func writeAudit(ctx context.Context, tx *Tx, e rapport.AuditEntry) error {
 // FindAudit returns audit entries, newest first, at most limit: those of an
 // organization (orgID > 0), or those whose target is a member (targetID > 0).
 func (db *DB) FindAudit(ctx context.Context, orgID, targetID int64, limit int) ([]*rapport.AuditEntry, error) {
-	where, arg := `organization_id = $1`, orgID
 	if orgID == 0 {
-		where, arg = `target_id = $1`, targetID
+		return db.findAudit(ctx, `target_id = $1`, limit, targetID)
 	}
+	return db.findAudit(ctx, `organization_id = $1`, limit, orgID)
+}
+
+// findAudit returns the audit entries a condition selects, newest first,
+// at most limit.
+func (db *DB) findAudit(ctx context.Context, where string, limit int, args ...any) ([]*rapport.AuditEntry, error) {
 	var out []*rapport.AuditEntry
 	err := db.read(ctx, "find audit", func(tx *Tx) error {
 		return eachRow(ctx, tx, `SELECT id, at, actor_id, organization_id, target_id, action, detail FROM audit_log
-			WHERE `+where+` ORDER BY id DESC LIMIT $2`, []any{arg, limit}, func(rows *sql.Rows) error {
+			WHERE `+where+` ORDER BY id DESC LIMIT `+strconv.Itoa(limit), args, func(rows *sql.Rows) error {
 			var e rapport.AuditEntry
 			var at int64
 			if err := rows.Scan(&e.ID, &at, &e.ActorID, &e.OrganizationID, &e.TargetID, &e.Action, &e.Detail); err != nil {

@@ -83,8 +83,8 @@ func Stamp(p *rapport.Post) PostStamp {
 // counts, for viewer (0 for none).
 const postColumns = `p.id, p.author_id, p.kind, p.audience, p.body, p.created_at, p.updated_at, COALESCE(p.organization_id, 0),
 	COALESCE(o.slug, ''), COALESCE(o.name, ''), a.id, a.handle, a.display_name, a.headline, a.status, a.visibility,
-	(SELECT COUNT(*) FROM comments c JOIN members cm ON cm.id = c.author_id WHERE c.post_id = p.id AND cm.status = 'active'),
-	COALESCE((SELECT r.kind FROM reactions r WHERE r.post_id = p.id AND r.member_id = $1), '')`
+	(SELECT COUNT(*) FROM comments c JOIN members cm ON cm.id = c.author_id WHERE c.post_id = p.id AND cm.status = 'active' AND c.hidden_at IS NULL),
+	COALESCE((SELECT r.kind FROM reactions r WHERE r.post_id = p.id AND r.member_id = $1), ''), p.hidden_at IS NOT NULL`
 
 const postFrom = ` FROM posts p JOIN members a ON a.id = p.author_id LEFT JOIN organizations o ON o.id = p.organization_id`
 
@@ -93,7 +93,7 @@ func scanPost(rows interface{ Scan(...any) error }) (*rapport.Post, error) {
 	var created, updated, orgID int64
 	var slug, name string
 	if err := rows.Scan(&p.ID, &p.AuthorID, &p.Kind, &p.Audience, &p.Body, &created, &updated, &orgID, &slug, &name,
-		&p.Author.ID, &p.Author.Handle, &p.Author.DisplayName, &p.Author.Profile.Headline, &p.Author.Status, &p.Author.Profile.Visibility, &p.Comments, &p.MyReaction); err != nil {
+		&p.Author.ID, &p.Author.Handle, &p.Author.DisplayName, &p.Author.Profile.Headline, &p.Author.Status, &p.Author.Profile.Visibility, &p.Comments, &p.MyReaction, &p.Hidden); err != nil {
 		return nil, err
 	}
 	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
@@ -262,7 +262,7 @@ func (db *DB) FindComments(ctx context.Context, postID int64) ([]*rapport.Commen
 	var out []*rapport.Comment
 	err := db.read(ctx, "find comments", func(tx *Tx) error {
 		return eachRow(ctx, tx, `SELECT c.id, c.body, c.created_at, `+fmt.Sprintf(memberCard, "m")+`
-			FROM comments c JOIN members m ON m.id = c.author_id WHERE c.post_id = $1 AND m.status = 'active' ORDER BY c.id`,
+			FROM comments c JOIN members m ON m.id = c.author_id WHERE c.post_id = $1 AND m.status = 'active' AND c.hidden_at IS NULL ORDER BY c.id`,
 			[]any{postID}, func(rows *sql.Rows) error {
 				c := &rapport.Comment{PostID: postID, Author: &rapport.Member{}}
 				var created int64
