@@ -27,6 +27,7 @@ var pageNames = []string{
 	"org_new", "org", "org_admin", "seats", "seat_refused", "recruiter", "recruiter_candidate",
 	"recruiter_projects", "recruiter_project", "recruiter_inmail", "recruiter_inmail_thread", "inmail", "inmail_thread",
 	"post", "messages", "thread", "notifications", "views", "contacts", "contact_edit", "data", "close",
+	"report", "operator_reports", "operator_report", "operator_audit",
 }
 
 // pages holds the parsed templates, one set per page: the layout and the page.
@@ -126,6 +127,7 @@ type pageData struct {
 	Data        *dataPage           // archives of the member's data, and imports
 	Refresh     int                 // seconds after which the page reloads itself, while something is built
 	TwoFactor   *twoFactorPage      // the two-factor section of the settings
+	Moderation  *moderationPage     // the report form, and the operators' pages
 
 	req *http.Request
 }
@@ -133,25 +135,27 @@ type pageData struct {
 // notices are the only texts a redirect can ask a page to show: chosen by
 // key, so a link cannot make the site say something else.
 var notices = map[string]string{
-	"welcome":   "Welcome to Rapport. Tell your network what you do.",
-	"saved":     "Saved.",
-	"deleted":   "Deleted.",
-	"password":  "Your password is changed. Your other sessions have ended.",
-	"email":     "Your email address is changed.",
-	"ended":     "The session has ended.",
-	"everyw":    "You are logged out everywhere else.",
-	"revoked":   "The token is revoked.",
-	"reset":     "Your password is reset. Log in with it.",
-	"sent":      resetSentMessage,
-	"invited":   "Invitation sent.",
-	"connected": "You are connected.",
-	"ignored":   "Invitation ignored. The sender is not told.",
-	"withdrawn": "Invitation withdrawn.",
-	"removed":   "Connection removed.",
-	"noted":     "Note saved. Only you see it.",
-	"blocked":   "Blocked. They are not told.",
-	"unblocked": "Unblocked.",
-	"bye":       "You are logged out.",
+	"welcome":    "Welcome to Rapport. Tell your network what you do.",
+	"decided":    "The decision is recorded, and the member is told by mail.",
+	"reinstated": "The account is active again, and the member is told by mail.",
+	"saved":      "Saved.",
+	"deleted":    "Deleted.",
+	"password":   "Your password is changed. Your other sessions have ended.",
+	"email":      "Your email address is changed.",
+	"ended":      "The session has ended.",
+	"everyw":     "You are logged out everywhere else.",
+	"revoked":    "The token is revoked.",
+	"reset":      "Your password is reset. Log in with it.",
+	"sent":       resetSentMessage,
+	"invited":    "Invitation sent.",
+	"connected":  "You are connected.",
+	"ignored":    "Invitation ignored. The sender is not told.",
+	"withdrawn":  "Invitation withdrawn.",
+	"removed":    "Connection removed.",
+	"noted":      "Note saved. Only you see it.",
+	"blocked":    "Blocked. They are not told.",
+	"unblocked":  "Unblocked.",
+	"bye":        "You are logged out.",
 
 	"orgcreated":  "Your organization's page is made, and you are its super admin.",
 	"following":   "You follow this organization.",

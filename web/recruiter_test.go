@@ -2,9 +2,12 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/rapportnet/rapport"
 )
 
 // seatAPI sends a JSON request acting from a seat.
@@ -128,6 +131,13 @@ func TestInMailRecipientChoices(t *testing.T) {
 	}
 	if r := o.api("POST", fmt.Sprintf("/api/v1/me/inmail/%d/report", reported), cand, map[string]any{"reason": "Spam"}); r.Status != 204 {
 		t.Fatalf("report: %d %s", r.Status, r.Body)
+	}
+	// The site's operators have it among the reports, from the seat's
+	// holder, with what the seat wrote.
+	if list, err := o.DB.FindReports(context.Background(), rapport.ReportOpen, 10); err != nil || len(list) != 1 ||
+		list[0].Subject != rapport.SubjectInMail || list[0].SubjectID != reported || list[0].Details != "Spam" ||
+		list[0].Member.ID != mustAuth(t, o.testSite, o.acmeRecruiter).MemberID || !strings.Contains(list[0].Excerpt, "Second") {
+		t.Errorf("the operators' reports: %+v %v", list, err)
 	}
 	if r := seatAPI(t, o.testSite, o.acmeRecruiter, o.acmeSeat, "GET", fmt.Sprintf("/api/v1/recruiter/inmail/%d", reported), nil); !bytes.Contains(r.Body, []byte(`"status":"declined"`)) {
 		t.Errorf("the seat learns the thread was reported: %s", r.Body)

@@ -176,6 +176,16 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/api/v1/me/imports", Access: Member, API: true, MaxBody: maxArchiveBytes, Limit: limitImport, handle: s.handleAPIArchiveImport},
 		{Method: "POST", Pattern: "/api/v1/me/close", Access: Member, API: true, Limit: limitPassword, handle: s.handleAPIAccountClose},
 
+		// JSON API: reports, and what the site's operators do about them.
+		// An operator sees the reported item and nothing else of anyone's
+		// private data (service/moderation.go).
+		{Method: "POST", Pattern: "/api/v1/reports", Access: Member, API: true, Limit: limitWrite, handle: s.handleAPIReportCreate},
+		{Method: "GET", Pattern: "/api/v1/operator/reports", Access: Operator, API: true, handle: s.handleAPIOperatorReports},
+		{Method: "GET", Pattern: "/api/v1/operator/reports/{id}", Access: Operator, API: true, handle: s.handleAPIOperatorReport},
+		{Method: "POST", Pattern: "/api/v1/operator/reports/{id}/decision", Access: Operator, API: true, handle: s.handleAPIOperatorDecide},
+		{Method: "POST", Pattern: "/api/v1/operator/reports/{id}/reinstate", Access: Operator, API: true, handle: s.handleAPIOperatorReinstate},
+		{Method: "GET", Pattern: "/api/v1/operator/audit", Access: Operator, API: true, handle: s.handleAPIOperatorAudit},
+
 		// JSON API: other members.
 		{Method: "GET", Pattern: "/api/v1/members/{handle}", Access: Anyone, API: true, handle: s.handleAPIMember},
 
@@ -309,5 +319,12 @@ func (s *Server) routeTable() []route {
 		{Method: "POST", Pattern: "/settings/data/imports", Access: Member, MaxBody: maxArchiveBytes, Limit: limitImport, handle: s.handleArchiveImportForm},
 		{Method: "GET", Pattern: "/settings/close", Access: Member, handle: s.handleClosePage},
 		{Method: "POST", Pattern: "/settings/close", Access: Member, Limit: limitPassword, handle: s.handleCloseForm},
+		{Method: "GET", Pattern: "/report", Access: Member, handle: s.handleReportPage},
+		{Method: "POST", Pattern: "/report", Access: Member, Limit: limitWrite, handle: s.handleReportForm},
+		{Method: "GET", Pattern: "/operator/reports", Access: Operator, handle: s.handleOperatorReportsPage},
+		{Method: "GET", Pattern: "/operator/reports/{id}", Access: Operator, handle: s.handleOperatorReportPage},
+		{Method: "POST", Pattern: "/operator/reports/{id}/decision", Access: Operator, handle: s.handleOperatorDecideForm},
+		{Method: "POST", Pattern: "/operator/reports/{id}/reinstate", Access: Operator, handle: s.handleOperatorReinstateForm},
+		{Method: "GET", Pattern: "/operator/audit", Access: Operator, handle: s.handleOperatorAuditPage},
 	}
 }

@@ -3,6 +3,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -75,6 +76,9 @@ const (
 	// account or from a seat, as the request says (the header, or else the
 	// cookie): the live stream of a page, which ends when its seat does.
 	Either
+	// Operator routes need a signed-in site operator, acting for their
+	// personal account; to anyone else they do not exist (404).
+	Operator
 )
 
 // route is one row of the route table.
@@ -180,6 +184,12 @@ func (s *Server) wrap(rt route) http.Handler {
 				http.Redirect(rec, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			}
 			return
+		}
+		if rt.Access == Operator {
+			if ok, err := s.svc.Moderation.IsOperator(r.Context()); err != nil || !ok {
+				s.fail(rec, r, api, cmp.Or(err, error(rapport.Errorf(rapport.ENOTFOUND, "Not found."))))
+				return
+			}
 		}
 		if err := rt.handle(rec, r); err != nil {
 			s.fail(rec, r, api, err)

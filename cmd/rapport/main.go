@@ -44,6 +44,8 @@ Usage:
   rapport seed --members N [flags]               fill the site with demo members, for trials and benchmarks
   rapport admin set-email [flags] HANDLE EMAIL   give an imported member an email address
   rapport admin seats grant --org SLUG --product recruiter --count N   grant an organization seats
+  rapport admin operators add|remove|list [EMAIL]  name the site's operators, who review reports
+  rapport admin reports [--status S] | show ID     list members' reports, or show one
   rapport version           print the version
   rapport help              print this help
 
@@ -54,6 +56,7 @@ Flags (each with an environment variable as fallback):
   --base-url  RAPPORT_BASE_URL  the site's public address, for links in mail; https makes cookies Secure
   --smtp-url  RAPPORT_SMTP_URL  smtp://user:password@host:port to send mail; empty writes .eml files to --data/outbox
   --mail-from RAPPORT_MAIL_FROM the From address of the site's mail
+  --appeals-address RAPPORT_APPEALS_ADDRESS  where replies to moderation mail (appeals) go; --mail-from when empty
   --log-level RAPPORT_LOG_LEVEL debug, info, warn or error (default info)
   --trust-proxy RAPPORT_TRUST_PROXY  take the client address from X-Forwarded-For (only behind a proxy that sets it)
 `
@@ -66,7 +69,9 @@ type Config struct {
 	BaseURL  string
 	SMTPURL  string
 	MailFrom string
-	LogLevel string
+	// AppealsAddress receives replies to moderation mail.
+	AppealsAddress string
+	LogLevel       string
 	// TrustProxy takes the client's address from X-Forwarded-For, for
 	// sign-in throttling; only right behind a proxy that sets the header.
 	TrustProxy bool
@@ -149,6 +154,7 @@ func newFlagSet(name string, stderr io.Writer, getenv func(string) string) (*Con
 	fs.StringVar(&cfg.BaseURL, "base-url", env("RAPPORT_BASE_URL", ""), "the site's public address")
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("RAPPORT_SMTP_URL", ""), "smtp://user:password@host:port")
 	fs.StringVar(&cfg.MailFrom, "mail-from", env("RAPPORT_MAIL_FROM", "Rapport <no-reply@localhost>"), "From address of the site's mail")
+	fs.StringVar(&cfg.AppealsAddress, "appeals-address", env("RAPPORT_APPEALS_ADDRESS", ""), "where replies to moderation mail go (appeals); the From address when empty")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("RAPPORT_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&cfg.SQLGraph, "sql-graph", false, "answer profile degrees in SQL instead of from the graph index (for benchmarks only)")
 	fs.BoolVar(&cfg.NoRateLimits, "no-rate-limits", false, "turn the routes' rate limits off (for load tests from one address only)")
@@ -252,6 +258,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 	svcCfg := service.DefaultConfig()
 	svcCfg.BaseURL = strings.TrimRight(baseURL, "/")
 	svcCfg.SQLGraph = cfg.SQLGraph
+	svcCfg.AppealsAddress = cfg.AppealsAddress
 	g, err := service.BuildGraph(ctx, db, stdout)
 	if err != nil {
 		ln.Close()

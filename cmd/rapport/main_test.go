@@ -469,3 +469,81 @@ func TestAdminSeatsGrant(t *testing.T) {
 		t.Errorf("the refused set-email left an entry: %+v", a)
 	}
 }
+
+// TestAdminOperatorsAndReports names an operator and lists and shows
+// reports at the command line.
+func TestAdminOperatorsAndReports(t *testing.T) {
+	dir := t.TempDir()
+	noEnv := func(string) string { return "" }
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "rapport.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ada := &rapport.Member{Handle: "ada", Email: "ada@example.com", DisplayName: "Ada"}
+	bob := &rapport.Member{Handle: "bob", Email: "bob@example.com", DisplayName: "Bob"}
+	for _, m := range []*rapport.Member{ada, bob} {
+		if err := db.CreateMember(ctx, m, "no password", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(ctx, append([]string{"admin"}, args...), &out, io.Discard, noEnv)
+		return out.String(), err
+	}
+	for _, bad := range [][]string{
+		{"operators", "add", "--data", dir},
+		{"operators", "add", "nobody@example.com", "--data", dir},
+		{"operators", "promote", "ada@example.com", "--data", dir},
+		{"reports", "--status", "maybe", "--data", dir},
+		{"reports", "show", "seven", "--data", dir},
+		{"reports", "show", "7", "--data", dir},
+	} {
+		if out, err := admin(bad...); err == nil {
+			t.Errorf("%v: no error (%s)", bad, out)
+		}
+	}
+	if out, err := admin("operators", "add", "ada@example.com", "--data", dir); err != nil || !strings.Contains(out, "@ada") {
+		t.Fatalf("add: %q %v", out, err)
+	}
+	if _, err := admin("operators", "add", "--data", dir, "ada@example.com"); err == nil {
+		t.Error("naming an operator twice")
+	}
+	if ok, err := db.IsOperator(ctx, ada.ID); err != nil || !ok {
+		t.Fatalf("ada is not an operator: %v", err)
+	}
+	if out, err := admin("operators", "list", "--data", dir); err != nil || !strings.Contains(out, "@ada") || !strings.Contains(out, "1 operators") {
+		t.Errorf("list: %q %v", out, err)
+	}
+	post := &rapport.Post{AuthorID: bob.ID, Kind: rapport.PostKindPost, Audience: rapport.AudiencePublic, Body: "Cheap watches"}
+	if err := db.CreatePost(ctx, post, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	r := &rapport.Report{ReporterID: ada.ID, MemberID: bob.ID, Subject: rapport.SubjectPost, SubjectID: post.ID, Reason: "spam", Excerpt: post.Body}
+	if _, err := db.CreateReport(ctx, r, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	out, err := admin("reports", "--data", dir)
+	if err != nil || !strings.Contains(out, "@bob") || !strings.Contains(out, "spam") || !strings.Contains(out, "1 reports") {
+		t.Errorf("reports: %q %v", out, err)
+	}
+	if out, err := admin("reports", "--status", "hidden", "--data", dir); err != nil || !strings.Contains(out, "0 reports") {
+		t.Errorf("hidden reports: %q %v", out, err)
+	}
+	out, err = admin("reports", "show", strconv.FormatInt(r.ID, 10), "--data", dir)
+	if err != nil || !strings.Contains(out, "Cheap watches") || !strings.Contains(out, "reported by @ada") {
+		t.Errorf("show: %q %v", out, err)
+	}
+	if out, err := admin("operators", "remove", "ada@example.com", "--data", dir); err != nil || !strings.Contains(out, "no longer") {
+		t.Errorf("remove: %q %v", out, err)
+	}
+	audit, err := db.FindOperatorAudit(ctx, 10)
+	if err != nil || len(audit) != 2 || audit[0].Action != rapport.AuditOperatorRemoved || audit[1].Action != rapport.AuditOperatorAdded || audit[1].ActorID != 0 {
+		t.Errorf("audit: %+v %v", audit, err)
+	}
+}
