@@ -325,7 +325,9 @@ func writeAudit(ctx context.Context, tx *Tx, e rapport.AuditEntry) error {
 // organization (orgID > 0), or those whose target is a member (targetID > 0).
 func (db *DB) FindAudit(ctx context.Context, orgID, targetID int64, limit int) ([]*rapport.AuditEntry, error) {
 	if orgID == 0 {
-		return db.findAudit(ctx, `target_id = $1`, limit, targetID)
+		// A dismissed report is not the member's business: they are not
+		// told they were reported.
+		return db.findAudit(ctx, `target_id = $1 AND action <> $2`, limit, targetID, rapport.AuditReportDismissed)
 	}
 	return db.findAudit(ctx, `organization_id = $1`, limit, orgID)
 }

@@ -407,8 +407,12 @@ func TestOperatorSeesOnlyWhatWasReported(t *testing.T) {
 	if seen < 8 || !strings.Contains(all.String(), "REPORTED-MESSAGE") {
 		t.Errorf("the operator routes (%d answers) never showed the reported message", seen)
 	}
-	// Deciding shows no more.
+	// Deciding shows no more; and a dismissed report does not tell its
+	// member that anyone reported them.
 	r := site.api("POST", fmt.Sprintf("/api/v1/operator/reports/%d/decision", report.ID), op, map[string]string{"status": "dismissed"})
+	if mine := site.api("GET", "/api/v1/me/audit", ada, nil); mine.Status != 200 || strings.Contains(string(mine.Body), "report") {
+		t.Errorf("ada's own audit entries tell of the dismissed report: %d %s", mine.Status, mine.Body)
+	}
 	for _, s := range secrets {
 		if strings.Contains(string(r.Body), s) {
 			t.Errorf("the decision shows %s", s)
