@@ -237,6 +237,14 @@ func TestReportsAndModeration(t *testing.T) {
 		if got := connectionHandles(t, site, bob); slices.Contains(got, "ada") {
 			t.Errorf("bob's connections still list ada: %v", got)
 		}
+		found := func() bool {
+			var res struct{ Results []struct{ Handle string } }
+			site.api("GET", "/api/v1/search/members?q=Ada+Example", bob, nil).JSON(t, &res)
+			return slices.ContainsFunc(res.Results, func(r struct{ Handle string }) bool { return r.Handle == "ada" })
+		}
+		if found() {
+			t.Error("people search finds the suspended member")
+		}
 		mails := waitForMail(t, site.Outbox, 3)
 		var suspension string
 		for _, m := range mails {
@@ -269,6 +277,9 @@ func TestReportsAndModeration(t *testing.T) {
 		}
 		if got := connectionHandles(t, site, again); !slices.Contains(got, "bob") {
 			t.Errorf("ada's connections after reinstating: %v", got)
+		}
+		if !found() {
+			t.Error("people search does not find the reinstated member")
 		}
 	})
 
