@@ -177,7 +177,9 @@ func (s *Accounts) startSession(ctx context.Context, memberID int64, ip, userAge
 
 // touchEvery is how stale a last-use time may be before a request refreshes
 // it: often enough for idle expiry and the sessions page, seldom enough not
-// to turn every read into a write.
+// to turn every read into a write. A refresh that cannot be written (the
+// disk is full) is logged and the request served all the same: the time is
+// a hint, not worth refusing every signed-in read for.
 const touchEvery = time.Minute
 
 // Authenticate returns the caller a session or personal access token stands
@@ -204,7 +206,7 @@ func (s *Accounts) Authenticate(ctx context.Context, token string) (rapport.Call
 		}
 		if now.Sub(sess.LastSeenAt) > touchEvery {
 			if err := s.db.TouchSession(ctx, sess.ID, now); err != nil {
-				return c, err
+				s.log.Error("touch session", "err", err)
 			}
 		}
 		c.MemberID, c.SessionID, m = sess.MemberID, sess.ID, sess.Member
@@ -217,7 +219,7 @@ func (s *Accounts) Authenticate(ctx context.Context, token string) (rapport.Call
 		}
 		if now.Sub(t.LastUsedAt) > touchEvery {
 			if err := s.db.TouchAccessToken(ctx, t.ID, now); err != nil {
-				return c, err
+				s.log.Error("touch access token", "err", err)
 			}
 		}
 		c.MemberID, c.TokenID, m = t.MemberID, t.ID, t.Member
