@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -64,7 +65,14 @@ type acks struct {
 	connections [][2]string       // handles
 	messages    map[int64]int64   // message → its thread
 	threadOwner map[int64]string  // thread → a member's token
+	comments    map[int64]int64   // comment → its post
+	invitations map[int64]string  // invitation not accepted → its sender's token
 	tried       map[[2]string]bool
+}
+
+func newAcks() *acks {
+	return &acks{members: map[string]string{}, posts: map[int64]string{}, messages: map[int64]int64{}, threadOwner: map[int64]string{},
+		comments: map[int64]int64{}, invitations: map[int64]string{}, tried: map[[2]string]bool{}}
 }
 
 func (a *acks) member() (string, string, bool) {
@@ -207,8 +215,7 @@ func (a *acks) count() int {
 }
 
 func crashAndCheck(t *testing.T, bin string, args []string, kills int, sqlitePath string) {
-	a := &acks{members: map[string]string{}, posts: map[int64]string{}, messages: map[int64]int64{}, threadOwner: map[int64]string{},
-		tried: map[[2]string]bool{}}
+	a := newAcks()
 	for round := range kills {
 		cmd, base := startBinary(t, bin, args)
 		var wg sync.WaitGroup
@@ -228,6 +235,21 @@ func crashAndCheck(t *testing.T, bin string, args []string, kills int, sqlitePat
 	}
 	cmd, base := startBinary(t, bin, args)
 	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	missing := a.missing(t, base)
+	if len(missing) > 0 {
+		t.Errorf("acknowledged writes gone after kill -9: %v", missing)
+	}
+	t.Logf("%d kills: %d members, %d posts, %d connections, %d messages acknowledged; %d missing",
+		kills, len(a.members), len(a.posts), len(a.connections), len(a.messages), len(missing))
+	if sqlitePath != "" {
+		checkIntegrity(t, sqlitePath)
+	}
+}
+
+// missing reads every acknowledged write back through the API and returns
+// those that are not there.
+func (a *acks) missing(t *testing.T, base string) []string {
+	t.Helper()
 	var missing []string
 	for h := range a.members {
 		if status, _ := get(t, base+"/api/v1/members/"+h); status != 200 {
@@ -256,20 +278,34 @@ func crashAndCheck(t *testing.T, bin string, args []string, kills int, sqlitePat
 			missing = append(missing, fmt.Sprintf("message %d", id))
 		}
 	}
-	if len(missing) > 0 {
-		t.Errorf("acknowledged writes gone after kill -9: %v", missing)
+	for id, post := range a.comments {
+		var list []struct{ ID int64 }
+		call("GET", fmt.Sprintf("%s/api/v1/posts/%d/comments", base, post), "", nil, &list)
+		if !slices.ContainsFunc(list, func(c struct{ ID int64 }) bool { return c.ID == id }) {
+			missing = append(missing, fmt.Sprintf("comment %d", id))
+		}
 	}
-	t.Logf("%d kills: %d members, %d posts, %d connections, %d messages acknowledged; %d missing",
-		kills, len(a.members), len(a.posts), len(a.connections), len(a.messages), len(missing))
-	if sqlitePath != "" {
-		db, err := sql.Open("sqlite", sqlitePath+"?mode=ro")
-		if err != nil {
-			t.Fatal(err)
+	for id, tok := range a.invitations {
+		var list []struct{ ID int64 }
+		call("GET", base+"/api/v1/invitations/sent", tok, nil, &list)
+		if !slices.ContainsFunc(list, func(inv struct{ ID int64 }) bool { return inv.ID == id }) {
+			missing = append(missing, fmt.Sprintf("invitation %d", id))
 		}
-		defer db.Close()
-		var result string
-		if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&result); err != nil || result != "ok" {
-			t.Errorf("integrity check: %q %v", result, err)
-		}
+	}
+	return missing
+}
+
+// checkIntegrity runs SQLite's PRAGMA integrity_check on the file at path,
+// which no process may have open for writing.
+func checkIntegrity(t *testing.T, path string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var result string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&result); err != nil || result != "ok" {
+		t.Errorf("integrity check: %q %v", result, err)
 	}
 }
