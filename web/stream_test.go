@@ -115,18 +115,6 @@ func (ev sseEvent) decode(t *testing.T, v any) {
 	}
 }
 
-// streamStatus opens a stream and returns its status, for the
-// authorization table.
-func (s *testSite) streamStatus(path, token string) int {
-	s.t.Helper()
-	if path != "/api/v1/notifications/stream" {
-		s.t.Fatalf("no stream at %s", path)
-	}
-	st := s.openStream(token, false, "")
-	defer st.close()
-	return st.resp.StatusCode
-}
-
 var _ = time.Second
 
 // testVCard is a small vCard file for imports.
@@ -134,37 +122,6 @@ const testVCard = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Mary Jackson\r\nEMAIL:mary@e
 
 // testConnectionsCSV is a Connections.csv as other networks write it.
 const testConnectionsCSV = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\nMary,Jackson,https://example.com/in/mj,mary@example.com,NASA,Engineer,01 Jan 2020\r\n"
-
-// importStatus imports testVCard through the API (a text/vcard body with
-// a bearer token) or the page (a multipart upload with the session
-// cookie), for the authorization table.
-func (s *testSite) importStatus(path, token string) int {
-	s.t.Helper()
-	file, name, contentType := testVCard, "cards.vcf", "text/vcard"
-	if !strings.Contains(path, "/contacts/") {
-		file, name, contentType = testConnectionsCSV, "Connections.csv", "text/csv"
-	}
-	var req *http.Request
-	if strings.HasPrefix(path, "/api/") {
-		req, _ = http.NewRequest("POST", s.URL+path, strings.NewReader(file))
-		req.Header.Set("Content-Type", contentType)
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		return s.do(req, []byte(file)).Status
-	}
-	body, contentType := multipartFile("file", name, file)
-	req, _ = http.NewRequest("POST", s.URL+path, strings.NewReader(body))
-	req.Header.Set("Content-Type", contentType)
-	if token != "" {
-		req.AddCookie(&http.Cookie{Name: "rapport_session", Value: token})
-	}
-	r := s.do(req, nil)
-	if r.Status == http.StatusSeeOther && strings.HasPrefix(r.Header.Get("Location"), "/login") {
-		return toLogin
-	}
-	return r.Status
-}
 
 // multipartFile is a form with one file field.
 func multipartFile(field, name, content string) (body, contentType string) {
