@@ -34,6 +34,7 @@ const (
 	blocker   = "blocker"    // a member who blocked the owner
 	second    = "2nd-degree" // a connection of the owner's connection
 	closed    = "closed"     // a member whose account is closed, with the token they had
+	operator  = "operator"   // a site operator, with no tie to the owner
 	// The owner works at an organization (a position linked to its page)
 	// and holds an active Recruiter seat of it. Around them:
 	orgSuper    = "org super admin"   // the organization's super admin, its creator
@@ -85,6 +86,8 @@ var (
 		"POST /posts/{id}/comments":          303,
 	}
 	blockedGets = map[string]int{
+		"POST /api/v1/reports":                     404,
+		"POST /report":                             404,
 		"GET /api/v1/members/{handle}/posts":       404,
 		"GET /api/v1/members/{handle}":             404,
 		"GET /api/v1/members/{handle}/mutuals":     404,
@@ -155,6 +158,20 @@ var orgGets = map[string]map[string]int{
 	"POST /recruiter/inmail/{id}/messages":                     {otherSeat: 404},
 	"POST /api/v1/organizations/{slug}/posts":                  {orgSuper: 201, orgContent: 201},
 	"POST /org/{slug}/posts":                                   {orgSuper: 303, orgContent: 303},
+	// The operators' routes answer 404 to anyone but an operator. The
+	// world's report is about the owner, who is not suspended: reinstating
+	// needs a reason first (422), which tells an operator's answer from
+	// anyone else's.
+	"GET /api/v1/operator/reports":                 {operator: 200},
+	"GET /api/v1/operator/reports/{id}":            {operator: 200},
+	"POST /api/v1/operator/reports/{id}/decision":  {operator: 200},
+	"POST /api/v1/operator/reports/{id}/reinstate": {operator: 422},
+	"GET /api/v1/operator/audit":                   {operator: 200},
+	"GET /operator/reports":                        {operator: 200},
+	"GET /operator/reports/{id}":                   {operator: 200},
+	"POST /operator/reports/{id}/decision":         {operator: 303},
+	"POST /operator/reports/{id}/reinstate":        {operator: 422},
+	"GET /operator/audit":                          {operator: 200},
 }
 
 // authzTable lists every route of the route table. A route missing here
@@ -439,13 +456,28 @@ var authzTable = map[string]expect{
 	"POST /api/v1/me/close":                     api401(204),
 	"GET /settings/close":                       page(200),
 	"POST /settings/close":                      page(303),
-	"GET /api/v1/me/two-factor":                 api401(200),
-	"POST /api/v1/me/two-factor/setup":          api401(200),
-	"POST /api/v1/me/two-factor/enable":         {401, 409, 409},
-	"POST /api/v1/me/two-factor/disable":        {401, 409, 409},
-	"POST /settings/two-factor/setup":           page(200),
-	"POST /settings/two-factor/enable":          {toLogin, 409, 409},
-	"POST /settings/two-factor/disable":         {toLogin, 409, 409},
+	// Reports: of the owner's profile, which the owner cannot report and
+	// a block hides (blockedGets).
+	"GET /report":                                  page(200),
+	"POST /report":                                 expect{toLogin, 422, 200},
+	"GET /operator/reports":                        expect{toLogin, 404, 404},
+	"GET /operator/reports/{id}":                   expect{toLogin, 404, 404},
+	"POST /operator/reports/{id}/decision":         expect{toLogin, 404, 404},
+	"POST /operator/reports/{id}/reinstate":        expect{toLogin, 404, 404},
+	"GET /operator/audit":                          expect{toLogin, 404, 404},
+	"POST /api/v1/reports":                         expect{401, 422, 201},
+	"GET /api/v1/operator/reports":                 expect{401, 404, 404},
+	"GET /api/v1/operator/reports/{id}":            expect{401, 404, 404},
+	"POST /api/v1/operator/reports/{id}/decision":  expect{401, 404, 404},
+	"POST /api/v1/operator/reports/{id}/reinstate": expect{401, 404, 404},
+	"GET /api/v1/operator/audit":                   expect{401, 404, 404},
+	"GET /api/v1/me/two-factor":                    api401(200),
+	"POST /api/v1/me/two-factor/setup":             api401(200),
+	"POST /api/v1/me/two-factor/enable":            {401, 409, 409},
+	"POST /api/v1/me/two-factor/disable":           {401, 409, 409},
+	"POST /settings/two-factor/setup":              page(200),
+	"POST /settings/two-factor/enable":             {toLogin, 409, 409},
+	"POST /settings/two-factor/disable":            {toLogin, 409, 409},
 }
 
 // fixture is what one row is tried against: a fresh owner with one object
@@ -477,6 +509,8 @@ type fixture struct {
 	// A business card the owner keeps, an import of them, and an archive
 	// of their data.
 	contact, contactImport, export int64
+	// A connection's report of the owner's post.
+	report int64
 }
 
 var serial atomic.Int64
@@ -827,6 +861,8 @@ func (f fixture) path(pattern string) string {
 		id = f.export
 	case strings.HasPrefix(p, "/contact-imports/{id}"):
 		id = f.contactImport
+	case strings.Contains(p, "/operator/reports/{id}"):
+		id = f.report
 	case strings.HasPrefix(p, "/api/v1/recruiter/members/"), strings.HasPrefix(p, "/recruiter/in/"):
 		handle = f.unconnected
 	}
@@ -929,6 +965,12 @@ func (f fixture) body(pattern string) (api map[string]any, form url.Values) {
 	case "POST /api/v1/me/exports/{id}/download", "POST /settings/data/exports/{id}/download", "POST /api/v1/me/close", "POST /settings/close",
 		"POST /api/v1/me/two-factor/setup", "POST /settings/two-factor/setup":
 		api = map[string]any{"password": testPassword}
+	case "POST /api/v1/reports", "POST /report":
+		api = map[string]any{"subject": "profile", "handle": f.handle, "reason": "fake"}
+	case "POST /api/v1/operator/reports/{id}/decision", "POST /operator/reports/{id}/decision":
+		api = map[string]any{"status": "dismissed"}
+	case "POST /api/v1/operator/reports/{id}/reinstate", "POST /operator/reports/{id}/reinstate":
+		api = map[string]any{"reason": ""}
 	case "POST /api/v1/me/two-factor/enable", "POST /settings/two-factor/enable":
 		api = map[string]any{"code": "000000"}
 	case "POST /api/v1/me/two-factor/disable", "POST /settings/two-factor/disable":
@@ -1040,13 +1082,24 @@ func newWorld(t *testing.T, site *testSite) world {
 	if err := site.DB.CloseMember(context.Background(), mustAuth(t, site, tokens[closed]).MemberID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	tokens[operator] = quickMember(t, site, f.handle+"-operator")
+	if err := site.DB.AddOperator(context.Background(), mustAuth(t, site, tokens[operator]).MemberID, 0, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ownerID := mustAuth(t, site, f.token).MemberID
+	r := &rapport.Report{ReporterID: mustAuth(t, site, tokens[connected]).MemberID, MemberID: ownerID, Subject: rapport.SubjectPost,
+		SubjectID: f.post, Reason: "spam", Excerpt: "Hello"}
+	if _, err := site.DB.CreateReport(context.Background(), r, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	f.report = r.ID
 	return world{f: f, tokens: tokens}
 }
 
 // kinds are the kinds of caller in the order they are tried. The owner
 // goes last: their request may delete the objects or end the session the
 // others are tried against.
-var kinds = []string{anonymous, stranger, connected, second, blocked, blocker, revokedSeat, otherSeat, orgSuper, orgContent, orgSeats, ended, closed, owner}
+var kinds = []string{anonymous, stranger, connected, second, blocked, blocker, revokedSeat, otherSeat, orgSuper, orgContent, orgSeats, ended, closed, operator, owner}
 
 // TestAuthorizationTable walks every route of the route table with every
 // kind of caller, each with the session cookie and with a bearer token, and
