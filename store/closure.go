@@ -20,16 +20,23 @@ func (db *DB) CloseMember(ctx context.Context, id int64, now time.Time) error {
 		} else if err := mustAffect(res, "Member"); err != nil {
 			return err
 		}
-		for _, q := range []string{`DELETE FROM sessions WHERE member_id = $1`, `DELETE FROM access_tokens WHERE member_id = $1`} {
-			if _, err := tx.ExecContext(ctx, q, id); err != nil {
-				return err
-			}
-		}
-		if err := recordConnectionsChanged(ctx, tx, id, now); err != nil {
+		return endAccess(ctx, tx, id, now)
+	})
+}
+
+// endAccess ends every session and token of an account that closes or is
+// suspended, and logs its connections and profile as changed, so that
+// every process's graph and search indexes drop them.
+func endAccess(ctx context.Context, tx *Tx, id int64, now time.Time) error {
+	for _, q := range []string{`DELETE FROM sessions WHERE member_id = $1`, `DELETE FROM access_tokens WHERE member_id = $1`} {
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return err
 		}
-		return recordProfileChange(ctx, tx, id, now)
-	})
+	}
+	if err := recordConnectionsChanged(ctx, tx, id, now); err != nil {
+		return err
+	}
+	return recordProfileChange(ctx, tx, id, now)
 }
 
 // ReopenMember reopens an account closed since then. Returns ENOTFOUND

@@ -254,15 +254,7 @@ func suspendMember(ctx context.Context, tx *Tx, id int64, now time.Time) error {
 	} else if n == 0 {
 		return rapport.Errorf(rapport.ECONFLICT, "This account is not active: it is suspended or closed already.")
 	}
-	for _, q := range []string{`DELETE FROM sessions WHERE member_id = $1`, `DELETE FROM access_tokens WHERE member_id = $1`} {
-		if _, err := tx.ExecContext(ctx, q, id); err != nil {
-			return err
-		}
-	}
-	if err := recordConnectionsChanged(ctx, tx, id, now); err != nil {
-		return err
-	}
-	return recordProfileChange(ctx, tx, id, now)
+	return endAccess(ctx, tx, id, now)
 }
 
 // ReinstateMember lifts the suspension of an account, after an appeal: its

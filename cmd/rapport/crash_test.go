@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,29 +104,16 @@ func (a *acks) two() (h1, t1, h2 string, ok bool) {
 
 // call sends a JSON request and decodes a success answer into out.
 func call(method, url, token string, body, out any) (int, error) {
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, url, rd)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
+	status, b, err := send(method, url, token, body)
 	if err != nil {
 		return 0, err
 	}
-	defer resp.Body.Close()
-	if out != nil && resp.StatusCode/100 == 2 {
-		if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	if out != nil && status/100 == 2 {
+		if err := json.Unmarshal(b, out); err != nil {
 			return 0, err // a cut answer is not an acknowledgement
 		}
 	}
-	return resp.StatusCode, nil
+	return status, nil
 }
 
 // work is one client: a random write after another until the server goes.
