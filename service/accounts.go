@@ -19,6 +19,7 @@ type Accounts struct {
 	mail    mail.Sender
 	cfg     Config
 	hashing chan struct{} // bounds the password hashes computed at once
+	sealer  *sealer       // seals the TOTP secrets; nil without a key
 }
 
 // SignUp is what a new member gives.

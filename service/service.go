@@ -36,6 +36,10 @@ type Config struct {
 	// AppealsAddress is where replies to moderation mail go, so that a
 	// member can appeal by replying; the site's From address when "".
 	AppealsAddress string
+	// SecretKey (SecretKeySize bytes) seals the secrets the store keeps to
+	// use again, such as TOTP secrets; without one they are kept as they
+	// are.
+	SecretKey []byte
 	// SQLGraph answers the degree and mutual count of profiles in SQL rather
 	// than from the graph index: only to measure what the index saves.
 	SQLGraph bool
@@ -109,7 +113,11 @@ func New(db *store.DB, ix Indexes, sender mail.Sender, cfg Config, log *slog.Log
 	base := base{db: db, graph: ix.Graph, search: ix.Search, orgs: ix.Organizations, timelines: ix.Timelines, profiles: newProfileCache(),
 		reindexing: &sync.Mutex{}, streams: newStreams(), now: time.Now, log: log}
 	people := &Search{base: base, circles: newCircleCache(ix.Graph)}
-	accounts := &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes)}
+	sealer, err := newSealer(cfg.SecretKey)
+	if err != nil {
+		panic("service: " + err.Error()) // the command checks the key first (ReadSecretKey)
+	}
+	accounts := &Accounts{base: base, mail: sender, cfg: cfg, hashing: make(chan struct{}, cfg.MaxConcurrentHashes), sealer: sealer}
 	profiles := &Profiles{base: base, sqlGraph: cfg.SQLGraph, views: newViewLog()}
 	network := &Network{base: base, cfg: cfg}
 	contacts := &Contacts{base: base}

@@ -13,6 +13,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/store"
 )
 
 // Two-factor sign-in is TOTP (RFC 6238): six digits, 30-second steps, a
@@ -33,12 +34,22 @@ func (s *Accounts) TwoFactorStatus(ctx context.Context) (enabled bool, recoveryL
 	if err != nil {
 		return false, 0, err
 	}
-	tf, err := s.db.FindTwoFactor(ctx, c.MemberID)
+	tf, err := s.twoFactor(ctx, c.MemberID)
 	if err != nil || !tf.Enabled {
 		return false, 0, err
 	}
 	n, err := s.db.CountRecoveryCodes(ctx, c.MemberID)
 	return true, n, err
+}
+
+// twoFactor reads a member's second factor, its secret opened.
+func (s *Accounts) twoFactor(ctx context.Context, memberID int64) (store.TwoFactor, error) {
+	tf, err := s.db.FindTwoFactor(ctx, memberID)
+	if err != nil {
+		return tf, err
+	}
+	tf.Secret, err = s.sealer.open(memberID, tf.Secret)
+	return tf, err
 }
 
 // SetUpTwoFactor makes a new secret for the caller's authenticator app,
@@ -54,7 +65,7 @@ func (s *Accounts) SetUpTwoFactor(ctx context.Context, password string) (*otp.Ke
 	if err != nil {
 		return nil, err
 	}
-	if tf, err := s.db.FindTwoFactor(ctx, c.MemberID); err != nil {
+	if tf, err := s.twoFactor(ctx, c.MemberID); err != nil {
 		return nil, err
 	} else if tf.Enabled {
 		return nil, rapport.Errorf(rapport.ECONFLICT, "Two-factor sign-in is on already; turn it off first to set up a new app.")
@@ -63,7 +74,7 @@ func (s *Accounts) SetUpTwoFactor(ctx context.Context, password string) (*otp.Ke
 	if err != nil {
 		return nil, err
 	}
-	return key, s.db.SetTwoFactorSecret(ctx, c.MemberID, key.Secret())
+	return key, s.db.SetTwoFactorSecret(ctx, c.MemberID, s.sealer.seal(c.MemberID, key.Secret()))
 }
 
 // TwoFactorKey returns the key set up and not yet enabled, to show its QR
@@ -73,7 +84,7 @@ func (s *Accounts) TwoFactorKey(ctx context.Context) (*otp.Key, error) {
 	if err != nil {
 		return nil, err
 	}
-	tf, err := s.db.FindTwoFactor(ctx, c.MemberID)
+	tf, err := s.twoFactor(ctx, c.MemberID)
 	if err != nil {
 		return nil, err
 	} else if tf.Secret == "" || tf.Enabled {
@@ -108,7 +119,7 @@ func (s *Accounts) EnableTwoFactor(ctx context.Context, code string) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	tf, err := s.db.FindTwoFactor(ctx, c.MemberID)
+	tf, err := s.twoFactor(ctx, c.MemberID)
 	if err != nil {
 		return nil, err
 	} else if tf.Enabled {
@@ -142,7 +153,7 @@ func (s *Accounts) DisableTwoFactor(ctx context.Context, password, code string) 
 	if _, err := s.confirmPassword(ctx, c, password, "password"); err != nil {
 		return err
 	}
-	if tf, err := s.db.FindTwoFactor(ctx, c.MemberID); err != nil {
+	if tf, err := s.twoFactor(ctx, c.MemberID); err != nil {
 		return err
 	} else if !tf.Enabled {
 		return rapport.Errorf(rapport.ECONFLICT, "Two-factor sign-in is off already.")
@@ -157,7 +168,7 @@ func (s *Accounts) DisableTwoFactor(ctx context.Context, password, code string) 
 // recovery codes, when two-factor sign-in is on; each works once. Returns
 // EUNAUTHORIZED naming code when it is missing, wrong or used.
 func (s *Accounts) checkSecondFactor(ctx context.Context, memberID int64, code string) error {
-	tf, err := s.db.FindTwoFactor(ctx, memberID)
+	tf, err := s.twoFactor(ctx, memberID)
 	if err != nil || !tf.Enabled {
 		return err
 	}

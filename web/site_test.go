@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -63,6 +64,8 @@ func newTestSiteOn(t testing.TB, dsn, dir string, configure ...func(*web.Config)
 	base := "http://" + ts.Listener.Addr().String()
 	cfg := service.DefaultConfig()
 	cfg.BaseURL = base
+	cfg.SecretKey = make([]byte, service.SecretKeySize)
+	rand.Read(cfg.SecretKey)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	g, err := service.BuildGraph(ctx, db, io.Discard)
 	if err != nil {

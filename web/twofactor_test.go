@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -150,4 +151,37 @@ func TestTwoFactorPages(t *testing.T) {
 	wantBody(t, r, `id="code-error"`)
 	next, _ := totp.GenerateCode(secret, time.Now().Add(30*time.Second))
 	wantRedirect(t, other.post("/login", url.Values{"email": {"ada@example.com"}, "password": {testPassword}, "code": {next}}), "/")
+}
+
+// TestTwoFactorSecretIsSealed: the database holds the TOTP secret sealed
+// with the site's key, bound to its member; a secret stored before the
+// site had a key still works.
+func TestTwoFactorSecretIsSealed(t *testing.T) {
+	site := newTestSite(t)
+	ada, bob := quickMember(t, site, "ada"), quickMember(t, site, "bob")
+	var setup struct{ Secret string }
+	mustAPI(t, site, "POST", "/api/v1/me/two-factor/setup", ada, map[string]string{"password": testPassword}, 200).JSON(t, &setup)
+	ctx := context.Background()
+	adaID, bobID := mustAuth(t, site, ada).MemberID, mustAuth(t, site, bob).MemberID
+	stored, err := site.DB.FindTwoFactor(ctx, adaID)
+	if err != nil || !strings.HasPrefix(stored.Secret, "v1:") || strings.Contains(stored.Secret, setup.Secret) {
+		t.Fatalf("the stored secret %q (the app's is %q): %v", stored.Secret, setup.Secret, err)
+	}
+	code, _ := totp.GenerateCode(setup.Secret, time.Now())
+	mustAPI(t, site, "POST", "/api/v1/me/two-factor/enable", ada, map[string]string{"code": code}, 200)
+
+	// Ada's sealed secret copied into Bob's row does not open there.
+	if err := site.DB.SetTwoFactorSecret(ctx, bobID, stored.Secret); err != nil {
+		t.Fatal(err)
+	}
+	if r := site.api("POST", "/api/v1/me/two-factor/enable", bob, map[string]string{"code": code}); r.Status != 500 {
+		t.Errorf("a secret moved to another member: %d %s", r.Status, r.Body)
+	}
+	// A secret stored in the clear, before the site had a key.
+	const clear = "JBSWY3DPEHPK3PXP"
+	if err := site.DB.SetTwoFactorSecret(ctx, bobID, clear); err != nil {
+		t.Fatal(err)
+	}
+	clearCode, _ := totp.GenerateCode(clear, time.Now())
+	mustAPI(t, site, "POST", "/api/v1/me/two-factor/enable", bob, map[string]string{"code": clearCode}, 200)
 }

@@ -4,10 +4,13 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -57,6 +60,7 @@ Flags (each with an environment variable as fallback):
   --smtp-url  RAPPORT_SMTP_URL  smtp://user:password@host:port to send mail; empty writes .eml files to --data/outbox
   --mail-from RAPPORT_MAIL_FROM the From address of the site's mail
   --appeals-address RAPPORT_APPEALS_ADDRESS  where replies to moderation mail (appeals) go; --mail-from when empty
+  --secret-key-file RAPPORT_SECRET_KEY_FILE  the key sealing secrets in the database (default --data/secret.key, made on first start)
   --log-level RAPPORT_LOG_LEVEL debug, info, warn or error (default info)
   --trust-proxy RAPPORT_TRUST_PROXY  take the client address from X-Forwarded-For (only behind a proxy that sets it)
 `
@@ -71,7 +75,10 @@ type Config struct {
 	MailFrom string
 	// AppealsAddress receives replies to moderation mail.
 	AppealsAddress string
-	LogLevel       string
+	// SecretKeyFile holds the key that seals the secrets kept in the
+	// database (TOTP secrets); DATA/secret.key, made on first start, when "".
+	SecretKeyFile string
+	LogLevel      string
 	// TrustProxy takes the client's address from X-Forwarded-For, for
 	// sign-in throttling; only right behind a proxy that sets the header.
 	TrustProxy bool
@@ -155,6 +162,7 @@ func newFlagSet(name string, stderr io.Writer, getenv func(string) string) (*Con
 	fs.StringVar(&cfg.SMTPURL, "smtp-url", env("RAPPORT_SMTP_URL", ""), "smtp://user:password@host:port")
 	fs.StringVar(&cfg.MailFrom, "mail-from", env("RAPPORT_MAIL_FROM", "Rapport <no-reply@localhost>"), "From address of the site's mail")
 	fs.StringVar(&cfg.AppealsAddress, "appeals-address", env("RAPPORT_APPEALS_ADDRESS", ""), "where replies to moderation mail go (appeals); the From address when empty")
+	fs.StringVar(&cfg.SecretKeyFile, "secret-key-file", env("RAPPORT_SECRET_KEY_FILE", ""), "file of the key that seals secrets in the database (64 hex digits); --data/secret.key, made on first start, when empty")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("RAPPORT_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&cfg.SQLGraph, "sql-graph", false, "answer profile degrees in SQL instead of from the graph index (for benchmarks only)")
 	fs.BoolVar(&cfg.NoRateLimits, "no-rate-limits", false, "turn the routes' rate limits off (for load tests from one address only)")
@@ -259,6 +267,10 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 	svcCfg.BaseURL = strings.TrimRight(baseURL, "/")
 	svcCfg.SQLGraph = cfg.SQLGraph
 	svcCfg.AppealsAddress = cfg.AppealsAddress
+	if svcCfg.SecretKey, err = readSecretKey(cfg.SecretKeyFile, filepath.Join(cfg.Data, "secret.key")); err != nil {
+		ln.Close()
+		return err
+	}
 	g, err := service.BuildGraph(ctx, db, stdout)
 	if err != nil {
 		ln.Close()
@@ -345,4 +357,42 @@ func version() string {
 		return "devel"
 	}
 	return v
+}
+
+// readSecretKey reads the site's secret key: 64 hex digits in a file. With
+// no file named, the default one is made with a new random key the first
+// time (readable by its owner only); every process of a site must use the
+// same key.
+func readSecretKey(named, def string) ([]byte, error) {
+	path := named
+	if path == "" {
+		path = def
+		key := make([]byte, service.SecretKeySize)
+		rand.Read(key)
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, fmt.Errorf("secret key: %w", err)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			_, err = fmt.Fprintf(f, "%x\n", key)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				os.Remove(path)
+				return nil, fmt.Errorf("secret key: %w", err)
+			}
+		} else if !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("secret key: %w", err)
+		}
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("secret key: %w", err)
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(raw)))
+	if err != nil || len(key) != service.SecretKeySize {
+		return nil, fmt.Errorf("secret key: %s does not hold %d hex digits", path, 2*service.SecretKeySize)
+	}
+	return key, nil
 }

@@ -547,3 +547,32 @@ func TestAdminOperatorsAndReports(t *testing.T) {
 		t.Errorf("audit: %+v %v", audit, err)
 	}
 }
+
+// TestReadSecretKey makes the default key once, readable by its owner
+// only, reads it again the same, and refuses a named file that is missing
+// or does not hold a key.
+func TestReadSecretKey(t *testing.T) {
+	dir := t.TempDir()
+	def := filepath.Join(dir, "data", "secret.key")
+	first, err := readSecretKey("", def)
+	if err != nil || len(first) != 32 {
+		t.Fatalf("first: %x %v", first, err)
+	}
+	if info, err := os.Stat(def); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("the key file: %v %v", info, err)
+	}
+	again, err := readSecretKey("", def)
+	if err != nil || !bytes.Equal(first, again) {
+		t.Fatalf("again: %x %v, first %x", again, err, first)
+	}
+	if named, err := readSecretKey(def, filepath.Join(dir, "other.key")); err != nil || !bytes.Equal(named, first) {
+		t.Fatalf("named: %x %v", named, err)
+	}
+	bad := filepath.Join(dir, "bad.key")
+	os.WriteFile(bad, []byte("not a key\n"), 0o600)
+	for _, named := range []string{bad, filepath.Join(dir, "missing.key")} {
+		if _, err := readSecretKey(named, def); err == nil {
+			t.Errorf("%s: no error", named)
+		}
+	}
+}
