@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -31,10 +32,13 @@ type Config struct {
 	// NoRateLimits turns the routes' rate limits (web/limits.go) off: for
 	// load tests that play many members from one address, and for tests.
 	NoRateLimits bool
-	// MaxInFlight is how many requests are served at once (256 when 0).
-	// One more waits up to QueueWait (10 ms when 0) for a place, then is
-	// answered 503 with Retry-After: shedding what is too much at once
-	// keeps the time of what is served, instead of queueing without bound.
+	// MaxInFlight is how many requests are served at once (GOMAXPROCS, one
+	// a core, when 0). One more waits up to QueueWait (10 ms when 0) for a
+	// place, then is answered 503 with Retry-After: shedding what is too
+	// much at once keeps the time of what is served, instead of queueing
+	// without bound. One a core kept the p99 of what was served under twice
+	// the sustainable load nearest the unloaded p99 (BENCHMARKS.md, "Mixed
+	// load and overload"); more at once only wait for each other.
 	MaxInFlight int
 	QueueWait   time.Duration
 }
@@ -105,7 +109,7 @@ func NewServer(svc *service.Services, store Pinger, cfg Config, log *slog.Logger
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	if cfg.MaxInFlight == 0 {
-		cfg.MaxInFlight = 256
+		cfg.MaxInFlight = runtime.GOMAXPROCS(0)
 	}
 	if cfg.QueueWait == 0 {
 		cfg.QueueWait = 10 * time.Millisecond

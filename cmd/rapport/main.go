@@ -166,7 +166,7 @@ func newFlagSet(name string, stderr io.Writer, getenv func(string) string) (*Con
 	fs.StringVar(&cfg.LogLevel, "log-level", env("RAPPORT_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&cfg.SQLGraph, "sql-graph", false, "answer profile degrees in SQL instead of from the graph index (for benchmarks only)")
 	fs.BoolVar(&cfg.NoRateLimits, "no-rate-limits", false, "turn the routes' rate limits off (for load tests from one address only)")
-	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", 256, "requests served at once; more are answered 503 with Retry-After")
+	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", 0, "requests served at once, 0 for one a core (GOMAXPROCS); one more waits up to 10 ms, then is answered 503 with Retry-After")
 	trust := env("RAPPORT_TRUST_PROXY", "")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", trust == "true" || trust == "1", "take the client address from X-Forwarded-For")
 	return cfg, fs, nil
