@@ -84,7 +84,9 @@ func newTestSiteOn(t testing.TB, dsn, dir string, configure ...func(*web.Config)
 		t.Fatal(err)
 	}
 	svc := service.New(db, service.Indexes{Graph: g, Search: ix, Organizations: orgs, Timelines: timelines}, sender, cfg, log)
-	webCfg := web.Config{BaseURL: base, StreamHeartbeat: 50 * time.Millisecond, NoRateLimits: true}
+	// Tests send many requests at once (parallel subtests): they are not
+	// shed unless a test asks for it (shed_test.go), whatever the cores.
+	webCfg := web.Config{BaseURL: base, StreamHeartbeat: 50 * time.Millisecond, NoRateLimits: true, MaxInFlight: 256}
 	for _, f := range configure {
 		f(&webCfg)
 	}

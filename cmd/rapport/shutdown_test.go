@@ -16,12 +16,15 @@ import (
 // TestGracefulShutdownUnderLoad sends SIGTERM while 200 posts are being
 // written at once: the server stops taking connections, finishes what it
 // took, and exits cleanly; after a restart every post answered 201 is
-// there.
+// there. The server takes all 200 at once (--max-in-flight), so that they
+// are in flight when the signal comes rather than shed.
 func TestGracefulShutdownUnderLoad(t *testing.T) {
 	bin := buildBinary(t)
-	t.Run("sqlite", func(t *testing.T) { shutdownUnderLoad(t, bin, []string{"--data", t.TempDir(), "--no-rate-limits"}) })
+	t.Run("sqlite", func(t *testing.T) {
+		shutdownUnderLoad(t, bin, []string{"--data", t.TempDir(), "--no-rate-limits", "--max-in-flight", "256"})
+	})
 	t.Run("postgres", func(t *testing.T) {
-		shutdownUnderLoad(t, bin, []string{"--data", t.TempDir(), "--db", pgtest.URL(t), "--no-rate-limits"})
+		shutdownUnderLoad(t, bin, []string{"--data", t.TempDir(), "--db", pgtest.URL(t), "--no-rate-limits", "--max-in-flight", "256"})
 	})
 }
 
@@ -34,6 +37,8 @@ func shutdownUnderLoad(t *testing.T, bin string, args []string) {
 	var mu sync.Mutex
 	var ids []int64
 	started := make(chan struct{}, n)
+	var first sync.Once
+	acked := make(chan struct{}) // closed at the first post answered 201
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: n}}
 	for i := range n {
 		wg.Go(func() {
@@ -52,11 +57,19 @@ func shutdownUnderLoad(t *testing.T, bin string, args []string) {
 				mu.Lock()
 				ids = append(ids, p.ID)
 				mu.Unlock()
+				first.Do(func() { close(acked) })
 			}
 		})
 	}
 	for range n {
 		<-started
+	}
+	// The signal comes once the server is writing posts: the others are
+	// in flight then, on their way or waiting for the database.
+	select {
+	case <-acked:
+	case <-time.After(time.Minute):
+		t.Fatal("no post was written within a minute")
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
