@@ -9,7 +9,7 @@ func (s *Server) routeTable() []route {
 		{Method: "GET", Pattern: "/healthz", Access: Anyone, Always: true, handle: s.handleHealthz},
 		{Method: "GET", Pattern: "/readyz", Access: Anyone, Always: true, handle: s.handleReadyz},
 		{Method: "GET", Pattern: "/metrics", Access: Anyone, Always: true, handle: s.handleMetrics},
-		{Method: "GET", Pattern: "/static/", Access: Anyone, handle: s.handleStatic},
+		{Method: "GET", Pattern: "/static/", Access: Anyone, Always: true, handle: s.handleStatic},
 		{Method: "GET", Pattern: "/api/openapi.json", Access: Anyone, API: true, handle: s.handleOpenAPI},
 
 		// JSON API: accounts and sessions.

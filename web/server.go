@@ -94,7 +94,8 @@ type route struct {
 	MaxBody int64  // the largest request body, when larger than the site's
 	Limit   *limit // the route's rate limit, for costly or abusable routes
 	// Always routes are served when the server is full: health checks and
-	// metrics, and the live streams, which last as long as their page.
+	// metrics, the static files a page needs (from memory, costing next to
+	// nothing), and the live streams, which last as long as their page.
 	Always bool
 	handle func(w http.ResponseWriter, r *http.Request) error
 }

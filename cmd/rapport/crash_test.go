@@ -33,10 +33,10 @@ func TestCrashKeepsEveryAcknowledgedWrite(t *testing.T) {
 	bin := buildBinary(t)
 	t.Run("sqlite", func(t *testing.T) {
 		dir := t.TempDir()
-		crashAndCheck(t, bin, []string{"--data", dir, "--no-rate-limits"}, kills, filepath.Join(dir, "rapport.db"))
+		crashAndCheck(t, bin, []string{"--data", dir, "--no-rate-limits", "--max-in-flight", "256"}, kills, filepath.Join(dir, "rapport.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		crashAndCheck(t, bin, []string{"--data", t.TempDir(), "--db", pgtest.URL(t), "--no-rate-limits"}, kills, "")
+		crashAndCheck(t, bin, []string{"--data", t.TempDir(), "--db", pgtest.URL(t), "--no-rate-limits", "--max-in-flight", "256"}, kills, "")
 	})
 }
 

@@ -548,7 +548,9 @@ func checkpoint(t *testing.T, dataDir string) {
 }
 
 func diskFull(t *testing.T, bin, dataDir, dbURL string, d disk) {
-	args := []string{"--data", dataDir, "--no-rate-limits"}
+	// Concurrent clients are served, not shed: a refusal here is the full
+	// disk's.
+	args := []string{"--data", dataDir, "--no-rate-limits", "--max-in-flight", "256"}
 	if dbURL != "" {
 		args = append(args, "--db", dbURL)
 	}
