@@ -408,14 +408,7 @@ func TestAdminSeatsGrant(t *testing.T) {
 	dir := t.TempDir()
 	noEnv := func(string) string { return "" }
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "rapport.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openSiteStore(t, dir)
 	founder := &rapport.Member{Handle: "founder", Email: "founder@example.com", DisplayName: "Founder"}
 	imported := &rapport.Member{Handle: "imported", DisplayName: "Imported"}
 	for _, m := range []*rapport.Member{founder, imported} {
@@ -476,14 +469,7 @@ func TestAdminOperatorsAndReports(t *testing.T) {
 	dir := t.TempDir()
 	noEnv := func(string) string { return "" }
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "rapport.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openSiteStore(t, dir)
 	ada := &rapport.Member{Handle: "ada", Email: "ada@example.com", DisplayName: "Ada"}
 	bob := &rapport.Member{Handle: "bob", Email: "bob@example.com", DisplayName: "Bob"}
 	for _, m := range []*rapport.Member{ada, bob} {
@@ -575,4 +561,20 @@ func TestReadSecretKey(t *testing.T) {
 			t.Errorf("%s: no error", named)
 		}
 	}
+}
+
+// openSiteStore opens and migrates the SQLite store of a site in dir, as
+// the commands find it; it is closed when the test ends.
+func openSiteStore(t *testing.T, dir string) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "rapport.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
