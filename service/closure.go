@@ -37,14 +37,34 @@ func (s *Accounts) Close(ctx context.Context, password string) error {
 	if err := s.db.CloseMember(ctx, c.MemberID, now); err != nil {
 		return err
 	}
-	// The connections stay in the store until the purge, for a reopening;
-	// the graph index forgets them now, so that no degree or mutual count
-	// goes through a closed account.
-	for _, o := range s.graph.Connections(c.MemberID) {
-		s.graph.Remove(c.MemberID, o)
+	// The connections stay in the store until the purge, for a reopening.
+	s.withdraw(ctx, c.MemberID)
+	return nil
+}
+
+// withdraw takes an account that closed or was suspended out of this
+// process's indexes at once, so that no degree, mutual count or search
+// goes through it, and ends its live streams (other processes follow the
+// change logs the store wrote).
+func (s *base) withdraw(ctx context.Context, id int64) {
+	for _, o := range s.graph.Connections(id) {
+		s.graph.Remove(id, o)
 	}
-	s.streams.end(c.MemberID, func(rapport.Caller) bool { return true })
-	s.profileChanged(ctx, c.MemberID)
+	s.streams.end(id, func(rapport.Caller) bool { return true })
+	s.profileChanged(ctx, id)
+}
+
+// restore puts an account that was reopened or reinstated back into this
+// process's indexes, with its connections as the store keeps them.
+func (s *base) restore(ctx context.Context, id int64, maxConnections int) error {
+	conns, err := s.db.FindConnections(ctx, store.ConnectionFilter{MemberID: id, Limit: maxConnections})
+	if err != nil {
+		return err
+	}
+	for _, c := range conns {
+		s.graph.Add(id, c.Other.ID)
+	}
+	s.profileChanged(ctx, id)
 	return nil
 }
 
@@ -56,15 +76,7 @@ func (s *Accounts) reopen(ctx context.Context, id int64) error {
 	if err := s.db.ReopenMember(ctx, id, now.Add(-rapport.ReopenWindow), now); err != nil {
 		return err
 	}
-	conns, err := s.db.FindConnections(ctx, store.ConnectionFilter{MemberID: id, Limit: s.cfg.MaxConnections})
-	if err != nil {
-		return err
-	}
-	for _, c := range conns {
-		s.graph.Add(id, c.Other.ID)
-	}
-	s.profileChanged(ctx, id)
-	return nil
+	return s.restore(ctx, id, s.cfg.MaxConnections)
 }
 
 // PurgeClosed deletes for good the personal data of accounts closed more

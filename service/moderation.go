@@ -228,11 +228,7 @@ func (s *Moderation) Decide(ctx context.Context, id int64, status, reason string
 	}
 	switch status {
 	case rapport.ReportSuspended:
-		for _, o := range s.graph.Connections(r.MemberID) {
-			s.graph.Remove(r.MemberID, o)
-		}
-		s.streams.end(r.MemberID, func(rapport.Caller) bool { return true })
-		s.profileChanged(ctx, r.MemberID)
+		s.withdraw(ctx, r.MemberID)
 		s.tell(ctx, r.MemberID, rapport.SuspensionSubject, fmt.Sprintf(
 			"Your Rapport account is suspended: your profile is hidden and you cannot sign in.\n\nWhy:\n\n%s\n\n"+
 				"To appeal, reply to this message and say why the decision should change. "+
@@ -266,14 +262,9 @@ func (s *Moderation) Reinstate(ctx context.Context, reportID int64, reason strin
 	if err := s.db.ReinstateMember(ctx, r.MemberID, opID, fmt.Sprintf("report %d: %s", r.ID, reason), s.now()); err != nil {
 		return err
 	}
-	conns, err := s.db.FindConnections(ctx, store.ConnectionFilter{MemberID: r.MemberID, Limit: s.cfg.MaxConnections})
-	if err != nil {
+	if err := s.restore(ctx, r.MemberID, s.cfg.MaxConnections); err != nil {
 		return err
 	}
-	for _, c := range conns {
-		s.graph.Add(r.MemberID, c.Other.ID)
-	}
-	s.profileChanged(ctx, r.MemberID)
 	s.tell(ctx, r.MemberID, "Your Rapport account is active again", fmt.Sprintf(
 		"A site operator lifted the suspension of your account: you can sign in again, and your profile and connections are back.\n\n%s\n", reason))
 	return nil

@@ -33,10 +33,7 @@ func endAccess(ctx context.Context, tx *Tx, id int64, now time.Time) error {
 			return err
 		}
 	}
-	if err := recordConnectionsChanged(ctx, tx, id, now); err != nil {
-		return err
-	}
-	return recordProfileChange(ctx, tx, id, now)
+	return recordAccountChanged(ctx, tx, id, now)
 }
 
 // ReopenMember reopens an account closed since then. Returns ENOTFOUND
@@ -50,11 +47,18 @@ func (db *DB) ReopenMember(ctx context.Context, id int64, since, now time.Time) 
 		} else if err := mustAffect(res, "Member"); err != nil {
 			return err
 		}
-		if err := recordConnectionsChanged(ctx, tx, id, now); err != nil {
-			return err
-		}
-		return recordProfileChange(ctx, tx, id, now)
+		return recordAccountChanged(ctx, tx, id, now)
 	})
+}
+
+// recordAccountChanged logs every connection and the profile of an
+// account that closes, is suspended, reopens or is reinstated as changed,
+// so that every process's graph and search indexes drop or take them back.
+func recordAccountChanged(ctx context.Context, tx *Tx, id int64, now time.Time) error {
+	if err := recordConnectionsChanged(ctx, tx, id, now); err != nil {
+		return err
+	}
+	return recordProfileChange(ctx, tx, id, now)
 }
 
 // recordConnectionsChanged notes that every connection of a member

@@ -269,10 +269,7 @@ func (db *DB) ReinstateMember(ctx context.Context, id, operatorID int64, reason 
 		} else if err := mustAffect(res, "Suspended account"); err != nil {
 			return err
 		}
-		if err := recordConnectionsChanged(ctx, tx, id, now); err != nil {
-			return err
-		}
-		if err := recordProfileChange(ctx, tx, id, now); err != nil {
+		if err := recordAccountChanged(ctx, tx, id, now); err != nil {
 			return err
 		}
 		return writeAudit(ctx, tx, rapport.AuditEntry{At: now, ActorID: operatorID, TargetID: id, Action: rapport.AuditMemberRestored, Detail: reason})

@@ -193,7 +193,6 @@ func (s *Server) handleAPIOperatorAudit(w http.ResponseWriter, r *http.Request) 
 // moderationPage is what the report form and the operator pages show.
 type moderationPage struct {
 	Reasons  []string
-	Subjects []string
 	Statuses []string
 	Status   string // the list's filter
 	Reports  []*rapport.Report
@@ -203,7 +202,7 @@ type moderationPage struct {
 }
 
 func (s *Server) newModerationPage() *moderationPage {
-	return &moderationPage{Reasons: rapport.ReportReasons, Subjects: rapport.Subjects, Statuses: rapport.ReportStatuses}
+	return &moderationPage{Reasons: rapport.ReportReasons, Statuses: rapport.ReportStatuses}
 }
 
 // handleReportPage shows the form to report what the query names.
