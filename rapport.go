@@ -215,7 +215,9 @@ type AccessToken struct {
 	LastUsedAt time.Time // zero when never used
 }
 
-var handlePattern = regexp.MustCompile(`^[a-z0-9-]+$`)
+// handlePattern is a handle's form: a hyphen is only between letters or
+// digits, so that a mention (@handle) ends where the handle does.
+var handlePattern = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$`)
 
 // NormalizeHandle folds a handle as typed to the form it is stored and
 // compared in: handles are unique case-insensitively.
@@ -230,7 +232,7 @@ func ValidateHandle(h string) error {
 	if n < HandleMinLen || n > HandleMaxLen {
 		return FieldError("handle", "A handle has %d to %d characters.", HandleMinLen, HandleMaxLen)
 	} else if !handlePattern.MatchString(h) {
-		return FieldError("handle", "A handle uses only the letters a to z, digits and hyphens.")
+		return FieldError("handle", "A handle uses only the letters a to z, digits and hyphens, and starts and ends with a letter or digit.")
 	}
 	return nil
 }
