@@ -12,6 +12,9 @@
 #
 #	rapport seed --members 100000 --connections 5160000 --posts 1000000 --data DIR
 #
+# or DIR is the postgres:// URL of a site seeded with --db URL instead (psql
+# reads the fixtures from it).
+#
 # and SERVE FLAGS are passed to rapport serve (--max-in-flight N, to compare
 # limits). In order, with the server's figures after each step:
 #
@@ -26,7 +29,9 @@
 #	   shed fraction at 2S, the p99 of what was served against the unloaded
 #	   p99, half the rate after the overload against half the rate before
 #	   it, and the first normal second after the drop (at most 5% shed, p99
-#	   within 3x the unloaded p99);
+#	   within 3x the unloaded p99); and from the server's metrics, how many
+#	   requests waited for a place in the open loop, in which order places
+#	   were given, and whether they were served or shed;
 #	5. GET /healthz with wrk as the baseline of the machine in the same run.
 #
 # RATE=N skips step 3 and takes S = N. The load runs on the same machine as
@@ -43,34 +48,34 @@ addr=127.0.0.1:18585
 # over the ids (each with the handle of one of their connections, to write
 # to), twenty thousand members to read and invite, public posts to comment
 # on and react to, and search words from names and skills.
-python3 - "$site/rapport.db" "$work" <<'PY'
-import sqlite3, sys
+# query SQL: the rows of SQL, tab-separated, from the site's database.
+query() {
+	if [[ $site == postgres://* || $site == postgresql://* ]]; then
+		psql "$site" -X -q -A -t -F $'\t' -c "$1"
+	else
+		python3 -c 'import sqlite3, sys
 c = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
-out = sys.argv[2]
-with open(f"{out}/members.txt", "w") as f:
-    for email, contact in c.execute("""SELECT m.email, (SELECT o.handle FROM connections x JOIN members o ON o.id = x.other_id
-            WHERE x.member_id = m.id AND o.status = 'active' LIMIT 1) AS contact
-        FROM members m WHERE m.status = 'active' AND m.id % 100 = 7 AND contact IS NOT NULL"""):
-        f.write(f"{email}\t{contact}\n")
-with open(f"{out}/handles.txt", "w") as f:
-    for (h,) in c.execute("SELECT handle FROM members WHERE status = 'active' AND id % 5 = 3"):
-        f.write(h + "\n")
-with open(f"{out}/posts.txt", "w") as f:
-    for (i,) in c.execute("SELECT id FROM posts WHERE audience = 'public' AND organization_id IS NULL AND id % 37 = 0"):
-        f.write(f"{i}\n")
-words = set()
-for (n,) in c.execute("SELECT display_name FROM members WHERE id % 50 = 1"):
-    words.update(w for w in n.split() if len(w) > 2)
-for (n,) in c.execute("SELECT DISTINCT name FROM skills LIMIT 200"):
-    words.add(n)
-with open(f"{out}/words.txt", "w") as f:
-    f.write("\n".join(sorted(words)) + "\n")
-PY
+for row in c.execute(sys.argv[2]): print("\t".join(map(str, row)))' "$site/rapport.db" "$1"
+	fi
+}
+query "SELECT email, contact FROM (SELECT m.email, (SELECT o.handle FROM connections x JOIN members o ON o.id = x.other_id
+		WHERE x.member_id = m.id AND o.status = 'active' LIMIT 1) AS contact
+	FROM members m WHERE m.status = 'active' AND m.id % 100 = 7) t WHERE contact IS NOT NULL" >"$work/members.txt"
+query "SELECT handle FROM members WHERE status = 'active' AND id % 5 = 3" >"$work/handles.txt"
+query "SELECT id FROM posts WHERE audience = 'public' AND organization_id IS NULL AND id % 37 = 0" >"$work/posts.txt"
+{
+	query "SELECT display_name FROM members WHERE id % 50 = 1" | tr ' ' '\n' | awk 'length($0) > 2'
+	query "SELECT DISTINCT name FROM skills LIMIT 200"
+} | sort -u >"$work/words.txt"
 
 go build -o "$work/rapport" ./cmd/rapport
 go build -o "$work/load" ./bench/load
 echo "machine: $(nproc) cores; $(uptime)"
-"$work/rapport" serve --no-rate-limits --addr "$addr" --data "$site" --log-level warn "$@" >"$work/serve.out" 2>"$work/serve.log" &
+store=(--data "$site")
+if [[ $site == postgres://* || $site == postgresql://* ]]; then
+	store=(--db "$site" --data "$work/data")
+fi
+"$work/rapport" serve --no-rate-limits --addr "$addr" "${store[@]}" --log-level warn "$@" >"$work/serve.out" 2>"$work/serve.log" &
 for _ in $(seq 1200); do curl -fs "http://$addr/readyz" >/dev/null && break; sleep 0.5; done
 grep -E 'built in' "$work/serve.out" || true
 load=("$work/load" -addr "http://$addr" -fixtures "$work" -tokens "$work/tokens.txt")
@@ -105,7 +110,19 @@ fi
 high=$((rate * 2))
 low=$((rate / 2))
 echo "== sustainable: $rate requests a second; open loop at $low, $high (2x), then $low again ($(uptime))"
+curl -fs "http://$addr/metrics" >"$work/metrics.before"
 "${load[@]}" -rate "$low,$high,$low" -duration 20s,60s,40s -window 1s -label open | tee "$work/open.txt"
+curl -fs "http://$addr/metrics" >"$work/metrics.after"
+# How long requests waited for a place in the open loop, from the server's
+# rapport_http_queue_wait_seconds: by whether the queue was new or had stood
+# (newest first, short waits), and whether the request was served or shed.
+awk '$1 ~ /^rapport_http_queue_wait_seconds_(sum|count)/ {
+		key = $1; sub(/^rapport_http_queue_wait_seconds_/, "", key)
+		if (FILENAME ~ /before$/) v[key] -= $2; else v[key] += $2 }
+	END { for (k in v) if (k ~ /^count/ && v[k] > 0) {
+		s = k; sub(/^count/, "sum", s); l = k; sub(/^count/, "", l)
+		printf "waited for a place %s: %d requests, %.1f ms on average\n", l, v[k], 1000 * v[s] / v[k] } }' \
+	"$work/metrics.before" "$work/metrics.after" | sort
 over=$(grep '^result.* phase=2 ' "$work/open.txt")
 p99o=$(field p99_ms "$over")
 echo "2x: $(field shed "$over") of $(field sent "$over") shed (with Retry-After: $(field shed_ra "$over")), $(field dropped "$over") dropped by the client," \

@@ -17,6 +17,7 @@ type metrics struct {
 	requests    *prometheus.CounterVec
 	latency     *prometheus.HistogramVec
 	storeErrors *prometheus.CounterVec
+	queueWait   *prometheus.HistogramVec
 }
 
 func newMetrics() *metrics {
@@ -36,7 +37,13 @@ func newMetrics() *metrics {
 			Help: "Errors of the database, by store operation.",
 		}, []string{"op"}),
 	}
-	m.registry.MustRegister(m.requests, m.latency, m.storeErrors,
+	m.queueWait = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "rapport_http_queue_wait_seconds",
+		Help: "Time a request waited for a place among those served at once, by the order places were given in " +
+			"as it came (oldest first, or newest first under overload) and by whether it was then served or shed.",
+		Buckets: []float64{.0005, .001, .002, .005, .01, .02, .05, .1},
+	}, []string{"order", "outcome"})
+	m.registry.MustRegister(m.requests, m.latency, m.storeErrors, m.queueWait,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -44,6 +51,18 @@ func newMetrics() *metrics {
 func (m *metrics) observe(route string, status int, d time.Duration) {
 	m.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// observeWait records a request that waited for a place.
+func (m *metrics) observeWait(newest, served bool, waited time.Duration) {
+	order, outcome := "oldest", "shed"
+	if newest {
+		order = "newest"
+	}
+	if served {
+		outcome = "served"
+	}
+	m.queueWait.WithLabelValues(order, outcome).Observe(waited.Seconds())
 }
 
 // StoreError counts an error of the database; the store calls it.

@@ -34,9 +34,9 @@ type Config struct {
 	NoRateLimits bool
 	// MaxInFlight is how many requests are served at once (GOMAXPROCS, one
 	// a core, when 0). One more waits up to QueueWait (10 ms when 0) for a
-	// place, then is answered 503 with Retry-After: shedding what is too
-	// much at once keeps the time of what is served, instead of queueing
-	// without bound. One a core kept the p99 of what was served under twice
+	// place, the newest waiter first (see admission), then is answered 503
+	// with Retry-After: shedding what is too much at once keeps the time of
+	// what is served, instead of queueing without bound. One a core kept the p99 of what was served under twice
 	// the sustainable load nearest the unloaded p99 (BENCHMARKS.md, "Mixed
 	// load and overload"); more at once only wait for each other.
 	MaxInFlight int
@@ -50,16 +50,16 @@ type Pinger interface {
 
 // Server is the HTTP handler of a Rapport site.
 type Server struct {
-	svc      *service.Services
-	store    Pinger
-	cfg      Config
-	log      *slog.Logger
-	pages    *pages
-	metrics  *metrics
-	limits   *limiters
-	inFlight chan struct{} // a place a request served now
-	routes   []route
-	handler  http.Handler
+	svc       *service.Services
+	store     Pinger
+	cfg       Config
+	log       *slog.Logger
+	pages     *pages
+	metrics   *metrics
+	limits    *limiters
+	admission *admission // which requests are served now, wait or are shed
+	routes    []route
+	handler   http.Handler
 }
 
 // Access says who may call a route. It is declared once per route, in the
@@ -122,7 +122,8 @@ func NewServer(svc *service.Services, store Pinger, cfg Config, log *slog.Logger
 		cfg.SessionMax = 365 * 24 * time.Hour
 	}
 	s := &Server{svc: svc, store: store, cfg: cfg, log: log, metrics: newMetrics(), limits: newLimiters(),
-		inFlight: make(chan struct{}, cfg.MaxInFlight)}
+		admission: newAdmission(cfg.MaxInFlight, cfg.QueueWait)}
+	s.admission.observe = s.metrics.observeWait
 	var err error
 	if s.pages, err = loadPages(); err != nil {
 		return nil, err
@@ -160,12 +161,12 @@ func (s *Server) wrap(rt route) http.Handler {
 		}()
 
 		if !rt.Always {
-			if !s.enter() {
+			if !s.admission.enter(r.Context()) {
 				rec.Header().Set("Retry-After", "1")
 				s.fail(rec, r, api, rapport.Errorf(rapport.EUNAVAILABLE, "The site is busy; try again in a moment."))
 				return
 			}
-			defer s.leave()
+			defer s.admission.leave()
 		}
 		r.Body = http.MaxBytesReader(rec, r.Body, max(s.cfg.MaxBodyBytes, rt.MaxBody))
 		caller, err := s.authenticate(rec, r, api)
@@ -201,26 +202,6 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 	})
 }
-
-// enter takes one of the places of requests served at once, waiting up to
-// QueueWait for one; leave gives it back.
-func (s *Server) enter() bool {
-	select {
-	case s.inFlight <- struct{}{}:
-		return true
-	default:
-	}
-	t := time.NewTimer(s.cfg.QueueWait)
-	defer t.Stop()
-	select {
-	case s.inFlight <- struct{}{}:
-		return true
-	case <-t.C:
-		return false
-	}
-}
-
-func (s *Server) leave() { <-s.inFlight }
 
 // authenticate finds the caller from a bearer token (API only) or the session
 // cookie. A bearer token that does not work is an error; a stale cookie is

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -51,5 +52,10 @@ func TestShedsWhatIsTooMuchAtOnce(t *testing.T) {
 	resp.Body.Close()
 	if r := site.api("GET", "/api/v1/me", ada, nil); r.Status != 200 {
 		t.Errorf("after the place was freed: %d", r.Status)
+	}
+	// The metrics count the request shed after its wait.
+	m := site.api("GET", "/metrics", "", nil)
+	if !regexp.MustCompile(`rapport_http_queue_wait_seconds_count\{order="oldest",outcome="shed"\} [1-9]`).Match(m.Body) {
+		t.Errorf("no shed waiter in the metrics:\n%s", m.Body)
 	}
 }

@@ -387,6 +387,13 @@ func signIn(hc *http.Client, base, dir, password, tokens string) ([]actor, error
 			for i := range next {
 				email, contact, _ := strings.Cut(lines[i], "\t")
 				tok, err := logIn(hc, base, email, password)
+				// A sign-in shed by a busy server is tried again, after a
+				// pause shorter than its Retry-After: this is setting up, not
+				// the measurement.
+				for try := 0; errors.Is(err, errBusy) && try < 50; try++ {
+					time.Sleep(time.Duration(20+rand.IntN(80)) * time.Millisecond)
+					tok, err = logIn(hc, base, email, password)
+				}
 				if err != nil {
 					if failed.Add(1) <= 3 {
 						fmt.Fprintf(os.Stderr, "sign-in of %s: %v\n", email, err)
@@ -424,6 +431,9 @@ func signIn(hc *http.Client, base, dir, password, tokens string) ([]actor, error
 	return actors, nil
 }
 
+// errBusy is a sign-in answered 503: the server shed it.
+var errBusy = errors.New("503: the server is busy")
+
 func logIn(hc *http.Client, base, email, password string) (string, error) {
 	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
 	resp, err := hc.Post(base+"/api/v1/sessions", "application/json", bytes.NewReader(body))
@@ -433,6 +443,9 @@ func logIn(hc *http.Client, base, email, password string) (string, error) {
 	defer resp.Body.Close()
 	var out struct {
 		Token string `json:"token"`
+	}
+	if resp.StatusCode == http.StatusServiceUnavailable {
+		return "", errBusy
 	}
 	if resp.StatusCode != http.StatusCreated {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 300))

@@ -86,6 +86,8 @@ type Config struct {
 	NoRateLimits bool
 	// MaxInFlight is how many requests are served at once.
 	MaxInFlight int
+	// QueueWait is how long a request may wait for a place.
+	QueueWait time.Duration
 	// SQLGraph answers profile degrees in SQL, without the graph index, to
 	// measure what the index saves.
 	SQLGraph bool
@@ -166,7 +168,8 @@ func newFlagSet(name string, stderr io.Writer, getenv func(string) string) (*Con
 	fs.StringVar(&cfg.LogLevel, "log-level", env("RAPPORT_LOG_LEVEL", "info"), "debug, info, warn or error")
 	fs.BoolVar(&cfg.SQLGraph, "sql-graph", false, "answer profile degrees in SQL instead of from the graph index (for benchmarks only)")
 	fs.BoolVar(&cfg.NoRateLimits, "no-rate-limits", false, "turn the routes' rate limits off (for load tests from one address only)")
-	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", 0, "requests served at once, 0 for one a core (GOMAXPROCS); one more waits up to 10 ms, then is answered 503 with Retry-After")
+	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", 0, "requests served at once, 0 for one a core (GOMAXPROCS); one more waits for a place, then is answered 503 with Retry-After")
+	fs.DurationVar(&cfg.QueueWait, "queue-wait", 0, "how long a request waits for a place before it is shed, 0 for 10ms; places go to the newest waiter first")
 	trust := env("RAPPORT_TRUST_PROXY", "")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", trust == "true" || trust == "1", "take the client address from X-Forwarded-For")
 	return cfg, fs, nil
@@ -292,7 +295,8 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer, ready chan
 	}
 	svc := service.New(db, service.Indexes{Graph: g, Search: ix, Organizations: orgs, Timelines: timelines}, sender, svcCfg, log)
 	srv, err := web.NewServer(svc, db, web.Config{BaseURL: svcCfg.BaseURL, SessionMax: svcCfg.SessionMax, TrustProxy: cfg.TrustProxy,
-		NoRateLimits: cfg.NoRateLimits, MaxInFlight: cfg.MaxInFlight}, log)
+		NoRateLimits: cfg.NoRateLimits, MaxInFlight: cfg.MaxInFlight,
+		QueueWait: cfg.QueueWait}, log)
 	if err != nil {
 		ln.Close()
 		return err
