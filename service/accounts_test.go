@@ -10,6 +10,7 @@ import (
 
 	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/graph"
+	"github.com/rapportnet/rapport/internal/storetest"
 	"github.com/rapportnet/rapport/mail"
 	"github.com/rapportnet/rapport/password"
 	"github.com/rapportnet/rapport/service"
@@ -22,14 +23,7 @@ const pw = "violet-harbour-quietly-87-lanterns"
 func MustOpenServices(tb testing.TB) (*service.Services, *store.DB) {
 	tb.Helper()
 	dir := tb.TempDir()
-	db, err := store.Open(context.Background(), filepath.Join(dir, "rapport.db"), nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
+	db := storetest.Open(tb, filepath.Join(dir, "rapport.db"))
 	sender, _ := mail.New("", "Rapport <no-reply@localhost>", filepath.Join(dir, "outbox"))
 	return service.New(db, service.Indexes{}, sender, service.DefaultConfig(), nil), db
 }
@@ -151,15 +145,7 @@ func TestImportNeverConnectsARealAccount(t *testing.T) {
 // TestSQLGraphAnswersAlike: a site that answers profile degrees in SQL (to
 // measure the index) gives the same answers as one that asks the index.
 func TestSQLGraphAnswersAlike(t *testing.T) {
-	dir := t.TempDir()
-	db, err := store.Open(context.Background(), filepath.Join(dir, "rapport.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, filepath.Join(t.TempDir(), "rapport.db"))
 	l, _ := graph.ReadEdgeList(strings.NewReader("1 2\n2 3\n3 4\n2 5\n5 3\n"))
 	if _, err := service.ImportEdgeList(context.Background(), db, l, io.Discard); err != nil {
 		t.Fatal(err)

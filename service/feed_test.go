@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/internal/storetest"
 	"github.com/rapportnet/rapport/service"
 	"github.com/rapportnet/rapport/store"
 )
@@ -34,14 +35,7 @@ func newFeedSite(t *testing.T) *feedSite {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "rapport.db")
-	db, err := store.Open(ctx, path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, path)
 	if _, err := service.Seed(ctx, db, service.SeedOptions{Members: 80, Connections: 600, Posts: 2500, Seed: 7, Password: pw}, io.Discard); err != nil {
 		t.Fatal(err)
 	}

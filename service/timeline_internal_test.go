@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rapportnet/rapport"
+	"github.com/rapportnet/rapport/internal/storetest"
 	"github.com/rapportnet/rapport/store"
 )
 
@@ -20,17 +21,7 @@ import (
 func TestTimelinesFollowOtherProcesses(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "rapport.db")
-	open := func() *store.DB {
-		db, err := store.Open(ctx, path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return db
-	}
+	open := func() *store.DB { return storetest.Open(t, path) }
 	db := open()
 	if _, err := Seed(ctx, db, SeedOptions{Members: 12, Connections: 40, Posts: 50, Seed: 3, Password: "violet-harbour-quietly-87-lanterns"}, io.Discard); err != nil {
 		t.Fatal(err)

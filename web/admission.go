@@ -125,10 +125,3 @@ func (a *admission) leave() {
 	close(w.ready)
 	a.count(false)
 }
-
-// waiting is how many requests wait for a place.
-func (a *admission) waiting() int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return len(a.waiters)
-}

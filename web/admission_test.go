@@ -8,6 +8,13 @@ import (
 	"time"
 )
 
+// waiting is how many requests wait for a place.
+func (a *admission) waiting() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.waiters)
+}
+
 // queue starts n requests that wait for a place, one after the other, and
 // returns the channel on which each sends its number once it has entered,
 // or -1 minus its number once it has been shed.

@@ -34,11 +34,12 @@ type Config struct {
 	NoRateLimits bool
 	// MaxInFlight is how many requests are served at once (GOMAXPROCS, one
 	// a core, when 0). One more waits up to QueueWait (10 ms when 0) for a
-	// place, the newest waiter first (see admission), then is answered 503
+	// place (see admission for which waiter gets it), then is answered 503
 	// with Retry-After: shedding what is too much at once keeps the time of
-	// what is served, instead of queueing without bound. One a core kept the p99 of what was served under twice
-	// the sustainable load nearest the unloaded p99 (BENCHMARKS.md, "Mixed
-	// load and overload"); more at once only wait for each other.
+	// what is served, instead of queueing without bound. One a core kept
+	// the p99 of what was served under twice the sustainable load nearest
+	// the unloaded p99 (BENCHMARKS.md, "Mixed load and overload"); more at
+	// once only wait for each other.
 	MaxInFlight int
 	QueueWait   time.Duration
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/rapportnet/rapport/internal/pgtest"
+	"github.com/rapportnet/rapport/internal/storetest"
 	"github.com/rapportnet/rapport/mail"
 	"github.com/rapportnet/rapport/service"
 	"github.com/rapportnet/rapport/store"
@@ -48,13 +49,7 @@ func newTestSite(t testing.TB) *testSite {
 func newTestSiteOn(t testing.TB, dsn, dir string, configure ...func(*web.Config)) *testSite {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, dsn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t, dsn) // closed last, after the server
 	outbox := filepath.Join(dir, "outbox")
 	sender, err := mail.New("", "Rapport <no-reply@localhost>", outbox)
 	if err != nil {
@@ -97,10 +92,7 @@ func newTestSiteOn(t testing.TB, dsn, dir string, configure ...func(*web.Config)
 	ts.Config.Handler = srv
 	ts.Start()
 	site := &testSite{t: t, URL: base, DB: db, Svc: svc, Server: srv, Outbox: outbox, http: ts, checkAPI: true}
-	t.Cleanup(func() {
-		ts.Close()
-		db.Close()
-	})
+	t.Cleanup(ts.Close)
 	// Cleanups run last first: the follower stops before the store closes.
 	follow, stop := context.WithCancel(context.Background())
 	done := make(chan struct{})

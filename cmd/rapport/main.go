@@ -169,7 +169,7 @@ func newFlagSet(name string, stderr io.Writer, getenv func(string) string) (*Con
 	fs.BoolVar(&cfg.SQLGraph, "sql-graph", false, "answer profile degrees in SQL instead of from the graph index (for benchmarks only)")
 	fs.BoolVar(&cfg.NoRateLimits, "no-rate-limits", false, "turn the routes' rate limits off (for load tests from one address only)")
 	fs.IntVar(&cfg.MaxInFlight, "max-in-flight", 0, "requests served at once, 0 for one a core (GOMAXPROCS); one more waits for a place, then is answered 503 with Retry-After")
-	fs.DurationVar(&cfg.QueueWait, "queue-wait", 0, "how long a request waits for a place before it is shed, 0 for 10ms; places go to the newest waiter first")
+	fs.DurationVar(&cfg.QueueWait, "queue-wait", 0, "how long a request waits for a place before it is shed, 0 for 10ms; under overload the newest waiter gets a freed place first")
 	trust := env("RAPPORT_TRUST_PROXY", "")
 	fs.BoolVar(&cfg.TrustProxy, "trust-proxy", trust == "true" || trust == "1", "take the client address from X-Forwarded-For")
 	return cfg, fs, nil

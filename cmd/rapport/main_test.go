@@ -19,6 +19,7 @@ import (
 
 	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/internal/pgtest"
+	"github.com/rapportnet/rapport/internal/storetest"
 	"github.com/rapportnet/rapport/store"
 )
 
@@ -566,15 +567,5 @@ func TestReadSecretKey(t *testing.T) {
 // openSiteStore opens and migrates the SQLite store of a site in dir, as
 // the commands find it; it is closed when the test ends.
 func openSiteStore(t *testing.T, dir string) *store.DB {
-	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "rapport.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return storetest.Open(t, filepath.Join(dir, "rapport.db"))
 }

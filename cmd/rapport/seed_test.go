@@ -14,7 +14,6 @@ import (
 	"github.com/rapportnet/rapport"
 	"github.com/rapportnet/rapport/internal/pgtest"
 	"github.com/rapportnet/rapport/service"
-	"github.com/rapportnet/rapport/store"
 )
 
 var (
@@ -133,11 +132,7 @@ func TestSeedEdgeList(t *testing.T) {
 		t.Fatalf("seeded %d members and %d connections, want the graph's 4,039 and 88,234", seeded.members, seeded.connections)
 	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "rapport.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openSiteStore(t, dir)
 	svc := service.New(db, service.Indexes{}, nil, service.DefaultConfig(), nil)
 	token, sess, err := svc.Accounts.LogIn(ctx, service.LogIn{Email: seeded.email, Password: seeded.password})
 	if err != nil {
